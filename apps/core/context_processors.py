@@ -1,0 +1,20 @@
+from django.conf import settings
+from django.core.cache import cache
+from django.utils import translation
+
+
+def demo_data_present() -> bool:
+    from apps.directory.models import Organization
+
+    return cache.get_or_set(
+        "waymark:demo-present", lambda: Organization.objects.filter(is_demo=True).exists(), 300
+    )
+
+
+def site(request):
+    language = translation.get_language() or settings.LANGUAGE_CODE
+    return {
+        "SITE_NAME": settings.SITE_NAME,
+        "DEMO_DATA": demo_data_present(),
+        "NEUTRAL_URL": settings.NEUTRAL_URLS.get(language, settings.NEUTRAL_URL_DEFAULT),
+    }

@@ -1,0 +1,42 @@
+"""Names of countries and languages in the reader's language, from CLDR (L3)."""
+
+from functools import lru_cache
+
+import pycountry
+from babel import Locale, UnknownLocaleError
+from django.utils import translation
+
+
+def babel_locale(language_code: str | None = None) -> Locale:
+    code = (language_code or translation.get_language() or "en").replace("-", "_")
+    if code.lower() == "zh_hans":
+        code = "zh_Hans"
+    try:
+        return Locale.parse(code)
+    except (ValueError, UnknownLocaleError):
+        return Locale.parse("en")
+
+
+@lru_cache(maxsize=4096)
+def _country_name(code: str, locale_code: str) -> str:
+    return babel_locale(locale_code).territories.get(code.upper()) or code.upper()
+
+
+def country_name(code: str) -> str:
+    return _country_name(code, translation.get_language() or "en")
+
+
+@lru_cache(maxsize=8192)
+def _language_name(code: str, locale_code: str) -> str:
+    record = pycountry.languages.get(alpha_3=code)
+    locale = babel_locale(locale_code)
+    # CLDR keys languages by their shortest code (ISO 639-1 where one exists).
+    for key in filter(None, (getattr(record, "alpha_2", None), code)):
+        name = locale.languages.get(key)
+        if name:
+            return name
+    return record.name if record else code
+
+
+def language_name(code: str) -> str:
+    return _language_name(code, translation.get_language() or "en")

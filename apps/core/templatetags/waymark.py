@@ -1,0 +1,87 @@
+import phonenumbers
+from django import template
+from django.urls import translate_url
+from django.utils import formats, translation
+from django.utils.translation import gettext as _
+
+from apps.directory.validators import display_host
+
+register = template.Library()
+
+
+@register.simple_tag(takes_context=True)
+def translate_url_to(context, language_code):
+    """This page's address in another language; GET parameters stay, nothing else."""
+    request = context["request"]
+    url = translate_url(request.path, language_code)
+    if request.method == "GET" and request.GET:
+        url = f"{url}?{request.GET.urlencode()}"
+    return url
+
+
+def _parsed(number):
+    try:
+        return phonenumbers.parse(number, None)
+    except phonenumbers.NumberParseException:
+        return None
+
+
+@register.filter
+def phone_international(number):
+    """Displayed digits come from the same E.164 value as the tel: link (SR-8)."""
+    parsed = _parsed(number)
+    if parsed is None:
+        return number
+    return phonenumbers.format_number(parsed, phonenumbers.PhoneNumberFormat.INTERNATIONAL)
+
+
+@register.filter
+def phone_national(number):
+    parsed = _parsed(number)
+    if parsed is None:
+        return number
+    return phonenumbers.format_number(parsed, phonenumbers.PhoneNumberFormat.NATIONAL)
+
+
+@register.filter
+def host_of(url):
+    return display_host(url)
+
+
+@register.simple_tag
+def channel_status(channel, moment):
+    """"Open now", "Opens Monday 09:00" or nothing, in the channel's own time zone."""
+    if channel.is_24_7 and channel.is_open(moment):
+        return {"open": True, "text": _("Open 24 hours")}
+    if channel.is_open(moment):
+        return {"open": True, "text": _("Open now")}
+    opening = channel.next_opening(moment)
+    if opening is None:
+        if channel.periods.all() or channel.is_24_7:
+            return {"open": False, "text": _("Closed")}
+        return None
+    local_now = moment.astimezone(opening.tzinfo)
+    time = formats.time_format(opening, "TIME_FORMAT")
+    if opening.date() == local_now.date():
+        text = _("Closed now · opens at %(time)s") % {"time": time}
+    else:
+        day = formats.date_format(opening, "l")
+        text = _("Closed now · opens %(day)s at %(time)s") % {"day": day, "time": time}
+    return {"open": False, "text": text}
+
+
+@register.filter
+def weekday_name(number):
+    from apps.directory.models import OpeningPeriod
+
+    return OpeningPeriod.Weekday(number).label
+
+
+@register.simple_tag
+def current_language_code():
+    return translation.get_language()
+
+
+@register.filter
+def terms_of(service, taxonomy_slug):
+    return service.terms_of(taxonomy_slug)

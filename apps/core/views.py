@@ -1,0 +1,62 @@
+from django.conf import settings
+from django.db import connection
+from django.http import HttpResponse, HttpResponseRedirect
+from django.shortcuts import render
+from django.utils import translation
+from django.views.decorators.csrf import csrf_exempt
+from django.views.decorators.http import require_http_methods, require_safe
+
+
+@require_safe
+def healthz(request):
+    """The process is up (RR-10)."""
+    return HttpResponse("ok\n", content_type="text/plain")
+
+
+@require_safe
+def readyz(request):
+    """The process can reach its database (RR-10)."""
+    try:
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT 1")
+            cursor.fetchone()
+    except Exception:  # noqa: BLE001 - any database failure means "not ready"
+        return HttpResponse("database unreachable\n", status=503, content_type="text/plain")
+    return HttpResponse("ok\n", content_type="text/plain")
+
+
+@csrf_exempt
+@require_http_methods(["GET", "POST", "HEAD"])
+def quick_exit(request):
+    """Leave for a neutral page, asking the browser to forget this site (QE-3, QE-9).
+
+    Touches neither the database nor a session.
+    """
+    language = translation.get_language()
+    response = HttpResponseRedirect(
+        settings.NEUTRAL_URLS.get(language, settings.NEUTRAL_URL_DEFAULT)
+    )
+    response["Clear-Site-Data"] = '"cache", "cookies", "storage"'
+    response.content = b""
+    return response
+
+
+def browse_safely(request):
+    return render(request, "core/browse_safely.html")
+
+
+def _error(request, status):
+    # Error pages never echo what was submitted or asked for (SR-20).
+    return render(request, "core/error.html", {"status": status}, status=status)
+
+
+def bad_request(request, exception=None):
+    return _error(request, 400)
+
+
+def not_found(request, exception=None):
+    return _error(request, 404)
+
+
+def server_error(request):
+    return _error(request, 500)

@@ -1,0 +1,25 @@
+"""The directory, aligned with Open Referral HSDS 3.0 names (see docs/data-model.md)."""
+
+from .channels import Channel, OpeningPeriod, ScheduleException
+from .languages import Language
+from .organizations import CostOption, Organization, Service, ServiceArea, ServiceLanguage
+from .places import Location, ServiceAtLocation
+from .regions import Region
+from .taxonomy import Taxonomy, TaxonomyTerm
+
+__all__ = [
+    "Channel",
+    "CostOption",
+    "Language",
+    "Location",
+    "OpeningPeriod",
+    "Organization",
+    "Region",
+    "ScheduleException",
+    "Service",
+    "ServiceArea",
+    "ServiceAtLocation",
+    "ServiceLanguage",
+    "Taxonomy",
+    "TaxonomyTerm",
+]

@@ -1,0 +1,244 @@
+"""Contact channels and their hours: the safety-critical part of a listing.
+
+Hours are kept per channel, in the service's time zone. A period whose closing time is
+not after its opening time runs past midnight into the next day. A dated exception
+replaces the weekly hours for its day; public holidays close a channel that says so.
+``Channel.is_open`` (Python) and ``ChannelQuerySet.open_at`` (SQL) implement the same
+rules; tests check they agree.
+"""
+
+import datetime as dt
+from functools import lru_cache
+from zoneinfo import ZoneInfo
+
+import holidays
+from django.db import models
+from django.db.models import Exists, F, OuterRef, Q
+from django.utils.translation import gettext_lazy as _
+
+from apps.directory.validators import validate_e164, validate_public_url
+
+from .organizations import Service
+
+
+@lru_cache(maxsize=256)
+def _holiday_calendar(region_code: str, year: int):
+    country, _sep, subdivision = region_code.partition("-")
+    try:
+        return holidays.country_holidays(country, subdiv=subdivision or None, years=year)
+    except (NotImplementedError, KeyError):
+        return {}
+
+
+def is_public_holiday(region_code: str | None, day: dt.date) -> bool:
+    return bool(region_code) and day in _holiday_calendar(region_code, day.year)
+
+
+class ChannelQuerySet(models.QuerySet):
+    def open_at(self, moment: dt.datetime):
+        """Channels open at an aware moment, each judged in its service's time zone."""
+        zones = (
+            self.order_by().values_list("service__time_zone", flat=True).distinct()
+        )
+        condition = Q(pk__in=[])
+        for zone in zones:
+            condition |= Q(service__time_zone=zone) & self._open_in_zone(moment, zone)
+        return self.filter(condition)
+
+    def _open_in_zone(self, moment, zone):
+        local = moment.astimezone(ZoneInfo(zone))
+        today, now = local.date(), local.time()
+        yesterday = today - dt.timedelta(days=1)
+        holiday_regions = (
+            Service.objects.filter(time_zone=zone, holiday_region__isnull=False)
+            .values_list("holiday_region__code", flat=True)
+            .distinct()
+        )
+        on_holiday = {
+            day: [code for code in holiday_regions if is_public_holiday(code, day)]
+            for day in (today, yesterday)
+        }
+
+        def exception_on(day):
+            return ScheduleException.objects.filter(channel=OuterRef("pk"), date=day)
+
+        def regular_day(day):
+            # Weekly hours apply unless an exception or a public holiday replaces them.
+            return ~Exists(exception_on(day)) & ~Q(
+                closed_on_public_holidays=True,
+                service__holiday_region__code__in=on_holiday[day],
+            )
+
+        starts_today = Q(opens__lte=now) & (Q(closes__gt=now) | Q(closes__lte=F("opens")))
+        spills_from_yesterday = Q(closes__lte=F("opens"), closes__gt=now)
+
+        def periods(day, window):
+            return Exists(
+                OpeningPeriod.objects.filter(window, channel=OuterRef("pk"), weekday=day.weekday())
+            )
+
+        def exceptions(day, window):
+            return Exists(exception_on(day).filter(window, closed=False))
+
+        return (
+            (Q(is_24_7=True) & ~Exists(exception_on(today)))
+            | (Q(is_24_7=False) & regular_day(today) & periods(today, starts_today))
+            | exceptions(today, starts_today)
+            | (Q(is_24_7=False) & regular_day(yesterday) & periods(yesterday, spills_from_yesterday))
+            | exceptions(yesterday, spills_from_yesterday)
+        )
+
+    def help_now(self):
+        """The few verified lines shown at the top of a region page (D7)."""
+        return self.filter(get_help_now=True, service__in=Service.objects.published())
+
+
+class Channel(models.Model):
+    """A way to reach a service (HSDS phone and contact, extended), with its own hours."""
+
+    class Kind(models.TextChoices):
+        VOICE = "voice", _("Phone")
+        SMS = "sms", _("Text message (SMS)")
+        WHATSAPP = "whatsapp", _("WhatsApp")
+        MESSAGING = "messaging", _("Messaging app")
+        CHAT = "chat", _("Online chat")
+        EMAIL = "email", _("Email")
+        WEB = "web", _("Website")
+        WALK_IN = "walk_in", _("Walk-in")
+
+    NUMBER_KINDS = {Kind.VOICE, Kind.SMS, Kind.WHATSAPP}
+    URL_KINDS = {Kind.CHAT, Kind.WEB, Kind.MESSAGING}
+
+    service = models.ForeignKey(Service, models.CASCADE, related_name="channels")
+    kind = models.CharField(_("kind"), max_length=10, choices=Kind.choices)
+    label = models.CharField(_("label"), max_length=200, blank=True)
+    description = models.TextField(_("notes"), blank=True)
+    number = models.CharField(
+        _("number"), max_length=16, blank=True, validators=[validate_e164],
+        help_text=_("International format, for example +33 1 23 45 67 89."),
+    )
+    url = models.URLField(_("address (URL)"), blank=True, validators=[validate_public_url])
+    email = models.EmailField(_("email"), blank=True)
+    location = models.ForeignKey(
+        "directory.Location", models.PROTECT, null=True, blank=True, related_name="channels",
+        verbose_name=_("location"),
+    )
+    languages = models.ManyToManyField(
+        "directory.Language", blank=True, related_name="channels", verbose_name=_("languages")
+    )
+    is_24_7 = models.BooleanField(_("open 24 hours, 7 days"), default=False, db_index=True)
+    closed_on_public_holidays = models.BooleanField(_("closed on public holidays"), default=False)
+    is_free = models.BooleanField(_("free to contact"), default=False)
+    get_help_now = models.BooleanField(
+        _("show under “get help now”"), default=False,
+        help_text=_("Verified national or emergency lines only."),
+    )
+    position = models.PositiveSmallIntegerField(_("position"), default=0)
+
+    objects = ChannelQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("contact channel")
+        verbose_name_plural = _("contact channels")
+        ordering = ["position", "pk"]
+
+    def __str__(self):
+        return f"{self.get_kind_display()}: {self.number or self.url or self.email}"
+
+    # --- hours, judged in the service's time zone ---------------------------------
+    @property
+    def zone(self) -> ZoneInfo:
+        return ZoneInfo(self.service.time_zone)
+
+    def intervals_on(self, day: dt.date) -> list[tuple[dt.time, dt.time]]:
+        """The day's opening intervals; ``closes <= opens`` means it runs past midnight."""
+        exceptions = [e for e in self.exceptions.all() if e.date == day]
+        if exceptions:
+            return [(e.opens, e.closes) for e in exceptions if not e.closed and e.opens]
+        if self.is_24_7:
+            return [(dt.time(0), dt.time(0))]
+        if self.closed_on_public_holidays and self.service.holiday_region_id:
+            if is_public_holiday(self.service.holiday_region.code, day):
+                return []
+        weekday = day.weekday()
+        return [(p.opens, p.closes) for p in self.periods.all() if p.weekday == weekday]
+
+    def is_open(self, moment: dt.datetime) -> bool:
+        local = moment.astimezone(self.zone)
+        today, now = local.date(), local.time()
+        for opens, closes in self.intervals_on(today):
+            if opens <= now and (now < closes or closes <= opens):
+                return True
+        for opens, closes in self.intervals_on(today - dt.timedelta(days=1)):
+            if closes <= opens and now < closes and not (self.is_24_7 and closes == opens):
+                return True
+        return False
+
+    def next_opening(self, moment: dt.datetime) -> dt.datetime | None:
+        """When it next opens, within a week; None if it is open or has no hours."""
+        if self.is_open(moment):
+            return None
+        local = moment.astimezone(self.zone)
+        for offset in range(8):
+            day = local.date() + dt.timedelta(days=offset)
+            for opens, _closes in sorted(self.intervals_on(day)):
+                start = dt.datetime.combine(day, opens, tzinfo=self.zone)
+                if start > local:
+                    return start
+        return None
+
+    def weekly_hours(self) -> list[tuple[int, list[tuple[dt.time, dt.time]]]]:
+        days = {d: [] for d in range(7)}
+        for period in sorted(self.periods.all(), key=lambda p: (p.weekday, p.opens)):
+            days[period.weekday].append((period.opens, period.closes))
+        return list(days.items())
+
+
+class OpeningPeriod(models.Model):
+    class Weekday(models.IntegerChoices):
+        MONDAY = 0, _("Monday")
+        TUESDAY = 1, _("Tuesday")
+        WEDNESDAY = 2, _("Wednesday")
+        THURSDAY = 3, _("Thursday")
+        FRIDAY = 4, _("Friday")
+        SATURDAY = 5, _("Saturday")
+        SUNDAY = 6, _("Sunday")
+
+    channel = models.ForeignKey(Channel, models.CASCADE, related_name="periods")
+    weekday = models.PositiveSmallIntegerField(_("day"), choices=Weekday.choices)
+    opens = models.TimeField(_("opens"))
+    closes = models.TimeField(
+        _("closes"), help_text=_("A time earlier than the opening time means the next day.")
+    )
+
+    class Meta:
+        verbose_name = _("opening period")
+        verbose_name_plural = _("opening hours")
+        ordering = ["weekday", "opens"]
+        indexes = [models.Index(fields=["weekday", "opens", "closes"])]
+        constraints = [
+            models.CheckConstraint(condition=~Q(opens=F("closes")), name="period_not_empty")
+        ]
+
+
+class ScheduleException(models.Model):
+    """Different hours, or closed, on one date (HSDS schedule with valid_from = valid_to)."""
+
+    channel = models.ForeignKey(Channel, models.CASCADE, related_name="exceptions")
+    date = models.DateField(_("date"))
+    closed = models.BooleanField(_("closed all day"), default=True)
+    opens = models.TimeField(_("opens"), null=True, blank=True)
+    closes = models.TimeField(_("closes"), null=True, blank=True)
+    note = models.CharField(_("note"), max_length=200, blank=True)
+
+    class Meta:
+        verbose_name = _("exception to the hours")
+        verbose_name_plural = _("exceptions to the hours")
+        ordering = ["date"]
+        indexes = [models.Index(fields=["date"])]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(closed=True) | Q(opens__isnull=False, closes__isnull=False),
+                name="exception_hours_when_open",
+            )
+        ]

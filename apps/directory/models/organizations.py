@@ -1,0 +1,205 @@
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+from .regions import Region
+
+
+class PublicationStatus(models.TextChoices):
+    # Only "published" rows are ever shown to the public; curation decides the rest.
+    DRAFT = "draft", _("Draft")
+    PUBLISHED = "published", _("Published")
+    ARCHIVED = "archived", _("Archived")
+
+
+class TranslationStatus(models.TextChoices):
+    MACHINE = "machine", _("Machine-drafted")
+    HUMAN = "human", _("Human-reviewed")
+
+
+class Organization(models.Model):
+    name = models.CharField(_("name"), max_length=200)
+    alternate_name = models.CharField(_("other name"), max_length=200, blank=True)
+    description = models.TextField(_("description"), blank=True)
+    website = models.URLField(_("website"), blank=True)
+    email = models.EmailField(_("email"), blank=True)
+    status = models.CharField(
+        _("status"), max_length=10, choices=PublicationStatus.choices,
+        default=PublicationStatus.DRAFT,
+    )
+    is_demo = models.BooleanField(
+        _("demonstration data"), default=False,
+        help_text=_("Fictional listing loaded for a demonstration."),
+    )
+    translation_status = models.JSONField(_("translation status"), default=dict, blank=True)
+    last_modified = models.DateTimeField(_("last modified"), auto_now=True)
+
+    class Meta:
+        verbose_name = _("organisation")
+        verbose_name_plural = _("organisations")
+        ordering = ["name"]
+
+    def __str__(self):
+        return self.name
+
+
+class ServiceQuerySet(models.QuerySet):
+    def published(self):
+        """The one definition of what the public may see."""
+        return self.filter(
+            status=PublicationStatus.PUBLISHED,
+            organization__status=PublicationStatus.PUBLISHED,
+        )
+
+    def serving(self, region: Region):
+        """Services whose area covers the region: its own, any containing one, or worldwide."""
+        return self.filter(
+            Q(areas__scope=ServiceArea.Scope.INTERNATIONAL)
+            | Q(areas__region__in=[r.pk for r in region.lineage()])
+        ).distinct()
+
+    def speaking(self, language_codes):
+        return self.filter(
+            Q(languages__code__in=language_codes) | Q(channels__languages__code__in=language_codes)
+        ).distinct()
+
+    def open_at(self, moment):
+        from .channels import Channel
+
+        return self.filter(
+            pk__in=Channel.objects.open_at(moment).values("service_id")
+        )
+
+    def for_listing(self):
+        """Everything a results list or service page shows, loaded in a fixed number of queries."""
+        from .channels import Channel
+
+        return self.select_related("organization", "assurer").prefetch_related(
+            "terms__taxonomy",
+            "languages",
+            models.Prefetch(
+                "channels",
+                queryset=Channel.objects.order_by("position", "pk").prefetch_related(
+                    "languages", "periods", "exceptions"
+                ),
+            ),
+            "cost_options",
+            "areas__region",
+        )
+
+
+class Service(models.Model):
+    organization = models.ForeignKey(
+        Organization, models.PROTECT, related_name="services", verbose_name=_("organisation")
+    )
+    name = models.CharField(_("name"), max_length=200)
+    alternate_name = models.CharField(_("other name"), max_length=200, blank=True)
+    description = models.TextField(_("what it offers"), blank=True)
+    eligibility_description = models.TextField(_("who it is for"), blank=True)
+    application_process = models.TextField(_("how to get help"), blank=True)
+    fees_description = models.TextField(_("cost"), blank=True)
+    accessibility = models.TextField(_("accessibility"), blank=True)
+    interpretation_services = models.TextField(_("interpretation"), blank=True)
+    status = models.CharField(
+        _("status"), max_length=10, choices=PublicationStatus.choices,
+        default=PublicationStatus.DRAFT, db_index=True,
+    )
+    is_free = models.BooleanField(_("free of charge"), default=False, db_index=True)
+    time_zone = models.CharField(
+        _("time zone"), max_length=64, default="UTC",
+        help_text=_("Opening hours are given in this time zone (for example Europe/Paris)."),
+    )
+    holiday_region = models.ForeignKey(
+        Region, models.PROTECT, null=True, blank=True, related_name="+",
+        verbose_name=_("public holidays of"),
+        help_text=_("Channels marked closed on public holidays follow this region's holidays."),
+    )
+    terms = models.ManyToManyField(
+        "directory.TaxonomyTerm", blank=True, related_name="services",
+        verbose_name=_("attributes"),
+    )
+    languages = models.ManyToManyField(
+        "directory.Language", through="ServiceLanguage", blank=True, related_name="services",
+        verbose_name=_("languages"),
+    )
+    assured_date = models.DateField(_("last verified on"), null=True, blank=True)
+    assurer = models.ForeignKey(
+        Organization, models.SET_NULL, null=True, blank=True, related_name="+",
+        verbose_name=_("verified by"),
+    )
+    verify_by = models.DateField(_("verify by"), null=True, blank=True)
+    translation_status = models.JSONField(_("translation status"), default=dict, blank=True)
+    last_modified = models.DateTimeField(_("last modified"), auto_now=True)
+
+    objects = ServiceQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("service")
+        verbose_name_plural = _("services")
+        ordering = ["name"]
+
+    def __str__(self):
+        return self.name
+
+    def terms_of(self, taxonomy_slug: str):
+        # Reads the prefetched terms; no query per call.
+        return [t for t in self.terms.all() if t.taxonomy.slug == taxonomy_slug]
+
+
+class ServiceLanguage(models.Model):
+    service = models.ForeignKey(Service, models.CASCADE, related_name="service_languages")
+    language = models.ForeignKey("directory.Language", models.PROTECT, related_name="+")
+    through_interpreter = models.BooleanField(
+        _("through an interpreter"), default=False,
+        help_text=_("Delivered with an interpreter rather than by staff who speak it."),
+    )
+
+    class Meta:
+        verbose_name = _("service language")
+        verbose_name_plural = _("service languages")
+        constraints = [
+            models.UniqueConstraint(fields=["service", "language"], name="service_language_unique")
+        ]
+
+
+class ServiceArea(models.Model):
+    """Where a service is available (HSDS service_area), from worldwide to a locality."""
+
+    class Scope(models.TextChoices):
+        INTERNATIONAL = "international", _("Anywhere")
+        REGION = "region", _("A region")
+
+    service = models.ForeignKey(Service, models.CASCADE, related_name="areas")
+    scope = models.CharField(_("scope"), max_length=14, choices=Scope.choices)
+    region = models.ForeignKey(
+        Region, models.PROTECT, null=True, blank=True, related_name="service_areas",
+        verbose_name=_("region"),
+    )
+
+    class Meta:
+        verbose_name = _("service area")
+        verbose_name_plural = _("service areas")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(scope="international", region__isnull=True)
+                | Q(scope="region", region__isnull=False),
+                name="service_area_scope_matches_region",
+            )
+        ]
+
+    def __str__(self):
+        return self.region.display_name if self.region_id else str(self.Scope.INTERNATIONAL.label)
+
+
+class CostOption(models.Model):
+    service = models.ForeignKey(Service, models.CASCADE, related_name="cost_options")
+    option = models.CharField(_("what is charged"), max_length=200)
+    amount = models.DecimalField(_("amount"), max_digits=10, decimal_places=2, null=True, blank=True)
+    currency = models.CharField(_("currency"), max_length=3, blank=True)
+
+    class Meta:
+        verbose_name = _("cost")
+        verbose_name_plural = _("costs")
+
+    def __str__(self):
+        return self.option
