@@ -93,12 +93,10 @@ class ScrubClientDetails(logging.Filter):
     """
 
     _IP_FIELD = re.compile(r"\bip=\S+?(?=:\s|\s|$)")
-    _IPV4 = re.compile(r"\b(?:\d{1,3}\.){3}\d{1,3}\b")
     _QUERY = re.compile(r"\?[^\s\"']*")
 
     def scrub(self, text: str) -> str:
         text = self._IP_FIELD.sub("ip=[hidden]", text)
-        text = self._IPV4.sub("[hidden]", text)
         return self._QUERY.sub("", text)
 
     def filter(self, record: logging.LogRecord) -> bool:

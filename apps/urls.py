@@ -1,15 +1,13 @@
 from django.conf.urls.i18n import i18n_patterns
 from django.contrib import admin
 from django.urls import include, path
-from django.views.generic import RedirectView
-from django.templatetags.static import static
 
 from apps.core import views as core_views
 
 urlpatterns = [
     path("healthz", core_views.healthz, name="healthz"),
     path("readyz", core_views.readyz, name="readyz"),
-    path("favicon.ico", RedirectView.as_view(url=static("core/favicon.svg"))),
+    path("favicon.ico", core_views.favicon),
 ]
 
 urlpatterns += i18n_patterns(

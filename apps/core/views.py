@@ -2,6 +2,7 @@ from django.conf import settings
 from django.db import connection
 from django.http import HttpResponse, HttpResponseRedirect
 from django.shortcuts import render
+from django.templatetags.static import static
 from django.utils import translation
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_http_methods, require_safe
@@ -23,6 +24,12 @@ def readyz(request):
     except Exception:  # noqa: BLE001 - any database failure means "not ready"
         return HttpResponse("database unreachable\n", status=503, content_type="text/plain")
     return HttpResponse("ok\n", content_type="text/plain")
+
+
+@require_safe
+def favicon(request):
+    """Browsers ask for /favicon.ico by themselves: a generic icon, from this site (QE-15)."""
+    return HttpResponseRedirect(static("core/favicon.svg"))
 
 
 @csrf_exempt
@@ -47,7 +54,7 @@ def browse_safely(request):
 
 def _error(request, status):
     # Error pages never echo what was submitted or asked for (SR-20).
-    return render(request, "core/error.html", {"status": status}, status=status)
+    return render(request, "core/error.html", {"status": status, "error_page": True}, status=status)
 
 
 def bad_request(request, exception=None):

@@ -1,0 +1,118 @@
+"""No traces for visitors: headers, cookies, logs (QE-9…QE-17, SR-17, SR-20)."""
+
+import logging
+
+import pytest
+from django.conf import settings
+
+from tests.public_routes import LANGUAGE_CODES, public_paths
+
+CSP = (
+    "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
+    "font-src 'self'; connect-src 'self'; form-action 'self'; frame-ancestors 'none'; "
+    "base-uri 'none'; object-src 'none'"
+)
+
+
+def assert_private(response):
+    assert response["Cache-Control"] == "no-store"
+    assert response["Referrer-Policy"] == "no-referrer"
+    assert response["X-Content-Type-Options"] == "nosniff"
+    assert response["X-Frame-Options"] == "DENY"
+    assert response["Cross-Origin-Opener-Policy"] == "same-origin"
+    assert "geolocation=()" in response["Permissions-Policy"]
+    assert "camera=()" in response["Permissions-Policy"]
+    assert "Server" not in response
+    assert not response.cookies, f"cookie set: {list(response.cookies)}"
+
+
+@pytest.mark.parametrize("language", LANGUAGE_CODES)
+def test_every_public_page_is_private_in_every_language(client, demo, language):
+    for path in public_paths(language):
+        response = client.get(path)
+        assert response.status_code in (200, 404), path
+        assert_private(response)
+        if response["Content-Type"].startswith("text/html"):
+            assert set(response["Content-Security-Policy"].split("; ")) == set(CSP.split("; "))
+    assert not client.cookies
+
+
+def test_static_files_and_redirects_are_not_stored_either(client, db):
+    for path in ("/", "/static/core/site.css", "/favicon.ico", "/healthz"):
+        response = client.get(path)
+        assert response["Cache-Control"] == "no-store", path
+        assert response["Referrer-Policy"] == "no-referrer", path
+
+
+def test_search_and_language_switch_set_no_cookie(client, demo):
+    response = client.post("/fr/find/", {"q": "aide"}, HTTP_ORIGIN="http://testserver")
+    assert response.status_code == 200
+    assert_private(response)
+    assert not client.cookies
+    response = client.get("/", HTTP_ACCEPT_LANGUAGE="ar")
+    assert response.status_code == 302 and response["Location"] == "/ar/"
+    assert not response.cookies
+
+
+@pytest.mark.parametrize("method", ["get", "post"])
+@pytest.mark.parametrize("language", ["en", "ar", "zh-hans"])
+def test_exit_endpoint_redirects_to_the_neutral_page_and_clears_the_site(
+    client, method, language
+):
+    # No database fixture: any query or session access would raise here (QE-9).
+    response = getattr(client, method)(f"/{language}/exit/")
+    assert response.status_code == 302
+    assert response["Location"] == settings.NEUTRAL_URLS[language]
+    assert response["Clear-Site-Data"] == '"cache", "cookies", "storage"'
+    assert response["Cache-Control"] == "no-store"
+    assert response["Referrer-Policy"] == "no-referrer"
+    assert response.content == b""
+    assert not response.cookies
+
+
+def test_neutral_destination_is_configurable_per_language(client, settings):
+    settings.NEUTRAL_URLS = {**settings.NEUTRAL_URLS, "fr": "https://meteo.example/"}
+    assert client.get("/fr/exit/")["Location"] == "https://meteo.example/"
+
+
+def test_every_page_links_to_the_exit_before_main(client, demo):
+    html = client.get("/es/r/fr/").content.decode()
+    exit_at = html.index('href="/es/exit/"')
+    assert exit_at < html.index("<main")
+    assert 'rel="nofollow noreferrer"' in html[exit_at - 200 : exit_at + 200]
+
+
+def test_search_words_never_reach_the_url_or_logs(client, demo, caplog):
+    caplog.set_level(logging.DEBUG)
+    response = client.post("/en/find/", {"q": "secretword"}, HTTP_ORIGIN="http://testserver",
+                           HTTP_REFERER="http://testserver/en/?q=secretword",
+                           REMOTE_ADDR="203.0.113.77")
+    assert response.status_code == 200
+    client.get("/en/r/fr/?free=on&q=secretword", REMOTE_ADDR="203.0.113.77")
+    assert "secretword" not in caplog.text
+    assert "203.0.113.77" not in caplog.text
+
+
+def test_server_log_lines_lose_their_query_string():
+    from apps.core.logging import ScrubRequestDetails
+
+    record = logging.LogRecord("django.server", logging.INFO, __file__, 1, '"%s" %s %s',
+                               ("GET /en/r/fr/?q=secretword HTTP/1.1", 200, 512), None)
+    record.request = object()
+    ScrubRequestDetails().filter(record)
+    assert record.getMessage() == '"GET /en/r/fr/ HTTP/1.1" 200 512'
+    assert record.request is None
+
+
+def test_foreign_origin_search_is_refused_without_echo(client, demo):
+    response = client.post("/en/find/", {"q": "<script>x</script>"},
+                           HTTP_ORIGIN="https://evil.example")
+    assert response.status_code == 403
+    assert b"script" not in response.content
+
+
+def test_error_pages_do_not_echo_the_request(client, demo):
+    response = client.get("/en/s/999999/?x=%3Cscript%3Ealert(1)%3C/script%3E")
+    assert response.status_code == 404
+    assert b"alert(1)" not in response.content
+    assert b"999999" not in response.content

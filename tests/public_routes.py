@@ -1,0 +1,16 @@
+"""Every public route of the demo directory, in every interface language."""
+
+from django.conf import settings
+
+from apps.directory.models import Region, Service
+
+LANGUAGE_CODES = [code for code, _name in settings.LANGUAGES]
+
+
+def public_paths(language: str) -> list[str]:
+    paths = [f"/{language}/", f"/{language}/find/", f"/{language}/safety/"]
+    paths += [f"/{language}/r/{region.slug}/" for region in Region.objects.all()]
+    paths += [f"/{language}/r/fr/?free=on&open_now=on"]
+    paths += [f"/{language}/s/{pk}/" for pk in Service.objects.values_list("pk", flat=True)]
+    paths += [f"/{language}/s/999999/", f"/{language}/r/zz/"]
+    return paths
