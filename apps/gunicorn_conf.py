@@ -56,8 +56,9 @@ keepalive = 5
 max_requests = 1000
 max_requests_jitter = 100
 # The heartbeat file lives in memory: a container's overlay filesystem can stall it.
-if os.path.isdir("/dev/shm"):
-    worker_tmp_dir = "/dev/shm"
+SHM = "/dev/shm"  # noqa: S108 - gunicorn's documented choice for containers
+if os.path.isdir(SHM):
+    worker_tmp_dir = SHM
 # The web process is managed by the container runtime, not by gunicornc.
 control_socket_disable = True
 proc_name = "web"
@@ -113,7 +114,8 @@ def install_log_scrubber() -> None:
     """Attach the filter once to gunicorn's loggers (it survives gunicorn's log setup)."""
     for name in ("gunicorn.error", "gunicorn.access"):
         logger = logging.getLogger(name)
-        if not any(isinstance(f, ScrubClientDetails) for f in logger.filters):
+        # Compared by name: gunicorn may load this file more than once (on reload).
+        if not any(type(f).__name__ == ScrubClientDetails.__name__ for f in logger.filters):
             logger.addFilter(ScrubClientDetails())
 
 

@@ -30,7 +30,8 @@ def _postgres_unavailable() -> str | None:
         # The maintenance database: the one named in the URL may not exist yet.
         psycopg.connect(url, dbname="postgres", connect_timeout=3).close()
     except psycopg.Error as exc:
-        return f"needs PostgreSQL: the server in DATABASE_URL is unreachable ({exc})"
+        first_line = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
+        return f"needs PostgreSQL: the server in DATABASE_URL is unreachable ({first_line})"
     if not (shutil.which("pg_dump") and shutil.which("pg_restore")):
         return "needs the PostgreSQL client tools pg_dump and pg_restore on PATH"
     return None
@@ -38,7 +39,6 @@ def _postgres_unavailable() -> str | None:
 
 UNAVAILABLE = _postgres_unavailable()
 REQUIRED = "postgres" in os.environ.get("WAYMARK_REQUIRE", "")
-
 
 
 def needs_postgres(test):
@@ -104,9 +104,7 @@ def shortest_listable_prefix(data: bytes, probe) -> int:
     while lo < hi:
         mid = (lo + hi) // 2
         probe.write_bytes(data[:mid])
-        listed = subprocess.run(
-            [shutil.which("pg_restore"), "--list", probe], capture_output=True
-        )
+        listed = subprocess.run([shutil.which("pg_restore"), "--list", probe], capture_output=True)
         if listed.returncode == 0:
             hi = mid
         else:
@@ -228,9 +226,7 @@ def test_too_few_services_fails_the_drill(tmp_path):
 
     out = io.StringIO()
     with pytest.raises(CommandError, match=r"services: 0 \(expected at least 1\)"):
-        call_command(
-            "restore_drill", "--from-live", "--expect-min-services", "1", stdout=out
-        )
+        call_command("restore_drill", "--from-live", "--expect-min-services", "1", stdout=out)
 
     assert "FAIL" in out.getvalue()
     assert drill_databases() == before

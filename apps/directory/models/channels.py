@@ -37,23 +37,23 @@ def is_public_holiday(region_code: str | None, day: dt.date) -> bool:
 class ChannelQuerySet(models.QuerySet):
     def open_at(self, moment: dt.datetime):
         """Channels open at an aware moment, each judged in its service's time zone."""
-        zones = (
-            self.order_by().values_list("service__time_zone", flat=True).distinct()
-        )
+        zones = {}
+        pairs = Service.objects.order_by().values_list("time_zone", "holiday_region__code")
+        for zone, holiday_region in pairs.distinct():
+            zones.setdefault(zone, set()).discard(None)
+            if holiday_region:
+                zones[zone].add(holiday_region)
         condition = Q(pk__in=[])
-        for zone in zones:
-            condition |= Q(service__time_zone=zone) & self._open_in_zone(moment, zone)
+        for zone, holiday_regions in zones.items():
+            condition |= Q(service__time_zone=zone) & self._open_in_zone(
+                moment, zone, holiday_regions
+            )
         return self.filter(condition)
 
-    def _open_in_zone(self, moment, zone):
+    def _open_in_zone(self, moment, zone, holiday_regions):
         local = moment.astimezone(ZoneInfo(zone))
         today, now = local.date(), local.time()
         yesterday = today - dt.timedelta(days=1)
-        holiday_regions = (
-            Service.objects.filter(time_zone=zone, holiday_region__isnull=False)
-            .values_list("holiday_region__code", flat=True)
-            .distinct()
-        )
         on_holiday = {
             day: [code for code in holiday_regions if is_public_holiday(code, day)]
             for day in (today, yesterday)

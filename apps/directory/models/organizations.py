@@ -73,9 +73,10 @@ class ServiceQuerySet(models.QuerySet):
     def for_listing(self):
         """Everything a results list or service page shows, loaded in a fixed number of queries."""
         from .channels import Channel
+        from .taxonomy import TaxonomyTerm
 
-        return self.select_related("organization", "assurer").prefetch_related(
-            "terms__taxonomy",
+        return self.select_related("organization", "assurer", "holiday_region").prefetch_related(
+            models.Prefetch("terms", queryset=TaxonomyTerm.objects.select_related("taxonomy")),
             "languages",
             models.Prefetch(
                 "channels",
@@ -84,7 +85,7 @@ class ServiceQuerySet(models.QuerySet):
                 ),
             ),
             "cost_options",
-            "areas__region",
+            models.Prefetch("areas", queryset=ServiceArea.objects.select_related("region")),
         )
 
 

@@ -200,9 +200,7 @@ class Command(BaseCommand):
         if failed:
             reasons = "; ".join(f"{c.name}: {c.detail}" for c in failed)
             raise CommandError(f"Restore drill FAILED ({len(failed)} problem(s)): {reasons}")
-        self.say(
-            self.style.SUCCESS(f"Restore drill PASSED: {len(checks)} checks, none failed.")
-        )
+        self.say(self.style.SUCCESS(f"Restore drill PASSED: {len(checks)} checks, none failed."))
 
     # --- tools ----------------------------------------------------------------------
     def find_tool(self, name: str, bin_dir: str) -> str:
@@ -287,9 +285,7 @@ class Command(BaseCommand):
     def drop_database(self, name: str, maintenance_db: str) -> None:
         with self.connect(maintenance_db) as conn:
             force = " WITH (FORCE)" if conn.info.server_version >= 130000 else ""
-            conn.execute(
-                sql.SQL("DROP DATABASE IF EXISTS {}" + force).format(sql.Identifier(name))
-            )
+            conn.execute(sql.SQL("DROP DATABASE IF EXISTS {}" + force).format(sql.Identifier(name)))
 
     def finish(self, scratch: str, options: dict, *, quiet_errors: bool) -> None:
         if options["keep"]:
