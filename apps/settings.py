@@ -122,7 +122,7 @@ REDIS_URL = env_url("REDIS_URL", None, schemes=("redis", "rediss"))
 if REDIS_URL:
     CACHES = {
         "default": {
-            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "BACKEND": "apps.core.cache.ResilientRedisCache",
             "LOCATION": REDIS_URL,
             "KEY_PREFIX": "waymark",
             "TIMEOUT": 300,

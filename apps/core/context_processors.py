@@ -1,14 +1,20 @@
 from django.conf import settings
 from django.core.cache import cache
+from django.db import DatabaseError
 from django.utils import translation
 
 
 def demo_data_present() -> bool:
     from apps.directory.models import Organization
 
-    return cache.get_or_set(
-        "waymark:demo-present", lambda: Organization.objects.filter(is_demo=True).exists(), 300
-    )
+    try:
+        return cache.get_or_set(
+            "waymark:demo-present", lambda: Organization.objects.filter(is_demo=True).exists(),
+            300,
+        )
+    except DatabaseError:
+        # Error pages must render even when the database is down.
+        return False
 
 
 def site(request):

@@ -19,8 +19,10 @@ PRODUCTION = {
 
 def load_settings(**env):
     """Import the settings in a fresh interpreter; return (exit code, output)."""
+    # Only what a deployment would have: nothing from this test run's own environment.
     clean = {k: v for k, v in os.environ.items() if not k.startswith(("WAYMARK", "DATABASE",
-                                                                      "REDIS", "CELERY"))}
+                                                                      "REDIS", "CELERY",
+                                                                      "DJANGO"))}
     clean.update({"WAYMARK_DATA_DIR": str(ROOT / "data" / "settings-test"), **env})
     code = (
         "import django; from django.conf import settings; django.setup(); "
@@ -86,7 +88,8 @@ def test_production_refuses_a_short_secret_key():
 
 def test_check_deploy_is_clean_with_production_settings():
     """SR-16: Django's deployment checklist passes."""
-    clean = {k: v for k, v in os.environ.items() if not k.startswith(("WAYMARK", "DATABASE"))}
+    clean = {k: v for k, v in os.environ.items()
+             if not k.startswith(("WAYMARK", "DATABASE", "REDIS", "CELERY", "DJANGO"))}
     env = {**clean, **PRODUCTION, "WAYMARK_DATA_DIR": str(ROOT / "data" / "settings-test"),
            "DJANGO_SETTINGS_MODULE": "apps.settings"}
     result = subprocess.run(

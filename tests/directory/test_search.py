@@ -1,0 +1,41 @@
+"""Full-text search on PostgreSQL: per-language stemming, any language, misspellings (D3)."""
+
+import re
+
+import pytest
+
+pytestmark = pytest.mark.postgres
+
+
+def results(client, language, query):
+    html = client.post(f"/{language}/find/", {"q": query}, HTTP_ORIGIN="http://testserver")
+    return re.findall(r'<h3 id="svc-\d+"><a href="[^"]+"><bdi>([^<]+)</bdi>', html.content.decode())
+
+
+def test_french_words_match_their_stems(client, demo, require_postgres):
+    # "juridiques" is not in the text; "juridique" is: the French configuration stems both.
+    assert "Permanence juridique et droit des étrangers" in results(client, "fr", "juridiques")
+
+
+def test_a_query_finds_text_written_in_another_language(client, demo, require_postgres):
+    # A Spanish reader searching an English word still finds the service.
+    assert results(client, "es", "compensation")
+
+
+def test_misspelled_names_are_found(client, demo, require_postgres):
+    assert "Example Worldwide Chat Support" in results(client, "en", "Worldwyde")
+
+
+def test_names_rank_above_descriptions(client, demo, require_postgres):
+    found = results(client, "en", "housing")
+    assert found[0] == "Example Transitional Housing Program"
+
+
+def test_arabic_search(client, demo, require_postgres):
+    assert results(client, "ar", "الهجرة")
+
+
+def test_websearch_syntax_and_operators_are_safe(client, demo, require_postgres):
+    for query in ('"legal advice" -police', "or or or", "!!!", "a & | b", "'"):
+        response = client.post("/en/find/", {"q": query}, HTTP_ORIGIN="http://testserver")
+        assert response.status_code == 200, query
