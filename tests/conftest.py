@@ -43,15 +43,21 @@ def _port_open(url: str, default_port: int) -> bool:
 
 @pytest.fixture
 def require_postgres():
-    need("postgres", connection.vendor == "postgresql",
-         "needs PostgreSQL: set DATABASE_URL=postgres://...")
+    need(
+        "postgres",
+        connection.vendor == "postgresql",
+        "needs PostgreSQL: set DATABASE_URL=postgres://...",
+    )
 
 
 @pytest.fixture
 def redis_url():
     url = os.environ.get("REDIS_URL") or os.environ.get("CELERY_BROKER_URL") or ""
-    need("redis", bool(url) and _port_open(url, 6379),
-         "needs a running Redis: set REDIS_URL=redis://127.0.0.1:6379/0")
+    need(
+        "redis",
+        bool(url) and _port_open(url, 6379),
+        "needs a running Redis: set REDIS_URL=redis://127.0.0.1:6379/0",
+    )
     return url
 
 
@@ -63,8 +69,11 @@ def shared_dir():
 
 @pytest.fixture
 def chromium_path():
-    need("chromium", Path(CHROMIUM).exists() or bool(shutil.which("chromium")),
-         f"needs Chromium at {CHROMIUM} (apt-get install chromium)")
+    need(
+        "chromium",
+        Path(CHROMIUM).exists() or bool(shutil.which("chromium")),
+        f"needs Chromium at {CHROMIUM} (apt-get install chromium)",
+    )
     return CHROMIUM
 
 

@@ -9,7 +9,8 @@ def demo_data_present() -> bool:
 
     try:
         return cache.get_or_set(
-            "waymark:demo-present", lambda: Organization.objects.filter(is_demo=True).exists(),
+            "waymark:demo-present",
+            lambda: Organization.objects.filter(is_demo=True).exists(),
             300,
         )
     except DatabaseError:

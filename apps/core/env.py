@@ -89,8 +89,6 @@ def env_database(name: str, *, default_sqlite: Path, required: bool, conn_max_ag
     scheme = urlsplit(value).scheme
     if scheme not in ("postgres", "postgresql"):
         raise ImproperlyConfigured(f"{name} must be a postgres:// URL; got scheme {scheme!r}.")
-    config = dj_database_url.parse(
-        value, conn_max_age=conn_max_age, conn_health_checks=True
-    )
+    config = dj_database_url.parse(value, conn_max_age=conn_max_age, conn_health_checks=True)
     config["ENGINE"] = "django.db.backends.postgresql"
     return config

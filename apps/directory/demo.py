@@ -34,22 +34,45 @@ PUBLISHED = PublicationStatus.PUBLISHED
 TAXONOMIES = {
     Taxonomy.SERVICE_TYPE: [
         ("hotline", "Helpline", "Línea de ayuda", "Ligne d’écoute", "خط المساعدة"),
-        ("emergency-housing", "Emergency place to stay", "Alojamiento de emergencia",
-         "Hébergement d’urgence", "مكان إقامة طارئ"),
-        ("housing", "Longer-term housing", "Vivienda a largo plazo", "Logement durable",
-         "سكن طويل الأمد"),
+        (
+            "emergency-housing",
+            "Emergency place to stay",
+            "Alojamiento de emergencia",
+            "Hébergement d’urgence",
+            "مكان إقامة طارئ",
+        ),
+        (
+            "housing",
+            "Longer-term housing",
+            "Vivienda a largo plazo",
+            "Logement durable",
+            "سكن طويل الأمد",
+        ),
         ("legal", "Legal advice", "Asesoría legal", "Conseil juridique", "استشارة قانونية"),
-        ("immigration", "Immigration advice", "Asesoría de inmigración",
-         "Conseil en immigration", "استشارة الهجرة"),
+        (
+            "immigration",
+            "Immigration advice",
+            "Asesoría de inmigración",
+            "Conseil en immigration",
+            "استشارة الهجرة",
+        ),
         ("medical", "Medical care", "Atención médica", "Soins médicaux", "رعاية طبية"),
-        ("sexual-health", "Sexual and reproductive health", "Salud sexual y reproductiva",
-         "Santé sexuelle et reproductive", "الصحة الجنسية والإنجابية"),
-        ("counselling", "Counselling", "Apoyo psicológico", "Soutien psychologique",
-         "دعم نفسي"),
-        ("case-management", "Case management", "Acompañamiento", "Accompagnement",
-         "متابعة الحالة"),
-        ("reporting", "Official reporting", "Denuncia oficial", "Signalement officiel",
-         "إبلاغ رسمي"),
+        (
+            "sexual-health",
+            "Sexual and reproductive health",
+            "Salud sexual y reproductiva",
+            "Santé sexuelle et reproductive",
+            "الصحة الجنسية والإنجابية",
+        ),
+        ("counselling", "Counselling", "Apoyo psicológico", "Soutien psychologique", "دعم نفسي"),
+        ("case-management", "Case management", "Acompañamiento", "Accompagnement", "متابعة الحالة"),
+        (
+            "reporting",
+            "Official reporting",
+            "Denuncia oficial",
+            "Signalement officiel",
+            "إبلاغ رسمي",
+        ),
     ],
     Taxonomy.POPULATION: [
         ("women", "Women", "Mujeres", "Femmes", "النساء"),
@@ -57,32 +80,68 @@ TAXONOMIES = {
         ("children", "Children", "Niños y niñas", "Enfants", "الأطفال"),
         ("girls", "Adolescent girls", "Adolescentes", "Adolescentes", "الفتيات المراهقات"),
         ("lgbtq", "LGBTQ+ people", "Personas LGBTQ+", "Personnes LGBTQ+", "مجتمع الميم"),
-        ("foreign", "Foreign nationals", "Personas extranjeras", "Personnes étrangères",
-         "الأجانب"),
+        ("foreign", "Foreign nationals", "Personas extranjeras", "Personnes étrangères", "الأجانب"),
     ],
     Taxonomy.TRAFFICKING_TYPE: [
-        ("sexual", "Sexual exploitation", "Explotación sexual", "Exploitation sexuelle",
-         "الاستغلال الجنسي"),
+        (
+            "sexual",
+            "Sexual exploitation",
+            "Explotación sexual",
+            "Exploitation sexuelle",
+            "الاستغلال الجنسي",
+        ),
         ("labour", "Forced labour", "Trabajo forzoso", "Travail forcé", "العمل القسري"),
-        ("domestic", "Domestic servitude", "Servidumbre doméstica", "Servitude domestique",
-         "العبودية المنزلية"),
+        (
+            "domestic",
+            "Domestic servitude",
+            "Servidumbre doméstica",
+            "Servitude domestique",
+            "العبودية المنزلية",
+        ),
     ],
     Taxonomy.TRUST: [
-        ("no-id", "No ID needed", "No se necesita documentación", "Pas besoin de papiers",
-         "لا حاجة لوثائق هوية"),
-        ("anonymous", "You can stay anonymous", "Puede mantener el anonimato",
-         "Vous pouvez rester anonyme", "يمكنك البقاء مجهول الهوية"),
-        ("no-police", "Will not contact police or immigration without your consent",
-         "No contactará a la policía ni a migración sin su consentimiento",
-         "Ne contactera ni la police ni l’immigration sans votre accord",
-         "لن يتصلوا بالشرطة أو الهجرة دون موافقتك"),
-        ("undocumented", "Helps people without papers", "Atiende a personas sin papeles",
-         "Aide les personnes sans papiers", "يساعد الأشخاص بدون أوراق"),
-        ("survivor-led", "Run by survivors", "Dirigido por sobrevivientes",
-         "Géré par des survivantes", "يديره ناجون"),
-        ("referrals", "Accepts referrals from caseworkers",
-         "Acepta derivaciones de profesionales", "Accepte les orientations de professionnels",
-         "يقبل الإحالات من الأخصائيين"),
+        (
+            "no-id",
+            "No ID needed",
+            "No se necesita documentación",
+            "Pas besoin de papiers",
+            "لا حاجة لوثائق هوية",
+        ),
+        (
+            "anonymous",
+            "You can stay anonymous",
+            "Puede mantener el anonimato",
+            "Vous pouvez rester anonyme",
+            "يمكنك البقاء مجهول الهوية",
+        ),
+        (
+            "no-police",
+            "Will not contact police or immigration without your consent",
+            "No contactará a la policía ni a migración sin su consentimiento",
+            "Ne contactera ni la police ni l’immigration sans votre accord",
+            "لن يتصلوا بالشرطة أو الهجرة دون موافقتك",
+        ),
+        (
+            "undocumented",
+            "Helps people without papers",
+            "Atiende a personas sin papeles",
+            "Aide les personnes sans papiers",
+            "يساعد الأشخاص بدون أوراق",
+        ),
+        (
+            "survivor-led",
+            "Run by survivors",
+            "Dirigido por sobrevivientes",
+            "Géré par des survivantes",
+            "يديره ناجون",
+        ),
+        (
+            "referrals",
+            "Accepts referrals from caseworkers",
+            "Acepta derivaciones de profesionales",
+            "Accepte les orientations de professionnels",
+            "يقبل الإحالات من الأخصائيين",
+        ),
     ],
 }
 TAXONOMY_NAMES = {
@@ -106,8 +165,22 @@ REGIONS = [
     ("US-CA", "subdivision", "US", "America/Los_Angeles", (37.2, -119.4), ""),
 ]
 
-LANGUAGES = ["eng", "fra", "spa", "ara", "fas", "ukr", "rus", "ron", "por", "vie", "zho",
-             "tgl", "tir", "amh"]
+LANGUAGES = [
+    "eng",
+    "fra",
+    "spa",
+    "ara",
+    "fas",
+    "ukr",
+    "rus",
+    "ron",
+    "por",
+    "vie",
+    "zho",
+    "tgl",
+    "tir",
+    "amh",
+]
 
 WEEKDAYS = range(0, 5)
 DAYS = range(0, 7)
@@ -115,8 +188,12 @@ DAYS = range(0, 7)
 
 def _translated(values, field="name"):
     english, spanish, french, arabic = values
-    return {f"{field}_en": english, f"{field}_es": spanish, f"{field}_fr": french,
-            f"{field}_ar": arabic}
+    return {
+        f"{field}_en": english,
+        f"{field}_es": spanish,
+        f"{field}_fr": french,
+        f"{field}_ar": arabic,
+    }
 
 
 def _load_taxonomies():
@@ -134,17 +211,28 @@ def _load_regions():
     regions = {}
     for code, kind, parent, zone, (lat, lon), name in REGIONS:
         regions[code] = Region.objects.create(
-            code=code, kind=kind, parent=regions.get(parent), time_zone=zone,
-            centroid_latitude=lat, centroid_longitude=lon, name=name,
+            code=code,
+            kind=kind,
+            parent=regions.get(parent),
+            time_zone=zone,
+            centroid_latitude=lat,
+            centroid_longitude=lon,
+            name=name,
         )
     return regions
 
 
 def _service(org, *, name, description, terms, languages, areas, zone, **extra):
     service = Service.objects.create(
-        organization=org, status=PUBLISHED, time_zone=zone,
-        assured_date=dt.date(2026, 9, 1), assurer=org, verify_by=dt.date(2027, 3, 1),
-        **_translated(name), **_translated(description, "description"), **extra,
+        organization=org,
+        status=PUBLISHED,
+        time_zone=zone,
+        assured_date=dt.date(2026, 9, 1),
+        assurer=org,
+        verify_by=dt.date(2027, 3, 1),
+        **_translated(name),
+        **_translated(description, "description"),
+        **extra,
     )
     service.terms.set(terms)
     for code in languages:
@@ -153,7 +241,9 @@ def _service(org, *, name, description, terms, languages, areas, zone, **extra):
         if region is None:
             ServiceArea.objects.create(service=service, scope=ServiceArea.Scope.INTERNATIONAL)
         else:
-            ServiceArea.objects.create(service=service, scope=ServiceArea.Scope.REGION, region=region)
+            ServiceArea.objects.create(
+                service=service, scope=ServiceArea.Scope.REGION, region=region
+            )
     return service
 
 
@@ -182,12 +272,20 @@ def load_demo() -> int:
         return Organization.objects.create(status=PUBLISHED, is_demo=True, **_translated(names))
 
     # --- France -------------------------------------------------------------------
-    refuge = org("Example Safe Homes Network (fictional)", "Red de Casas Seguras (ficticia)",
-                 "Réseau Maisons Sûres (fictif)", "شبكة البيوت الآمنة (خيالية)")
+    refuge = org(
+        "Example Safe Homes Network (fictional)",
+        "Red de Casas Seguras (ficticia)",
+        "Réseau Maisons Sûres (fictif)",
+        "شبكة البيوت الآمنة (خيالية)",
+    )
     hotline = _service(
         refuge,
-        name=("Example National Helpline", "Línea Nacional de Ejemplo",
-              "Ligne nationale d’exemple", "خط المساعدة الوطني التجريبي"),
+        name=(
+            "Example National Helpline",
+            "Línea Nacional de Ejemplo",
+            "Ligne nationale d’exemple",
+            "خط المساعدة الوطني التجريبي",
+        ),
         description=(
             "Free, confidential advice by phone, day and night, for anyone forced to work "
             "or to sell sex. Interpreters on request.",
@@ -197,25 +295,62 @@ def load_demo() -> int:
             "travailler ou à se prostituer. Interprètes sur demande.",
             "استشارة مجانية وسرية عبر الهاتف ليلاً ونهاراً لكل من أُجبر على العمل أو بيع الجنس.",
         ),
-        terms=[terms[c] for c in ("hotline", "counselling", "sexual", "labour", "women",
-                                  "men", "foreign", "anonymous", "no-police", "no-id",
-                                  "undocumented")],
+        terms=[
+            terms[c]
+            for c in (
+                "hotline",
+                "counselling",
+                "sexual",
+                "labour",
+                "women",
+                "men",
+                "foreign",
+                "anonymous",
+                "no-police",
+                "no-id",
+                "undocumented",
+            )
+        ],
         languages=["fra", "eng", "ara", "spa", "ron"],
-        areas=[regions["FR"]], zone="Europe/Paris", is_free=True,
+        areas=[regions["FR"]],
+        zone="Europe/Paris",
+        is_free=True,
         interpretation_services_en="Interpreters for more than 20 languages on request.",
     )
-    _channel(hotline, Channel.Kind.VOICE, number="+33199001001", is_24_7=True, is_free=True,
-             get_help_now=True, languages=["fra", "eng", "ara"],
-             label_en="Helpline, free from any phone", label_fr="Ligne gratuite depuis tout téléphone")
-    _channel(hotline, Channel.Kind.SMS, number="+33199001002", languages=["fra", "eng"],
-             hours=[(DAYS, _t(9), _t(21))])
-    _channel(hotline, Channel.Kind.CHAT, url="https://chat.example.org/fr",
-             languages=["fra", "eng", "spa"], hours=[(WEEKDAYS, _t(18), _t(2))])
+    _channel(
+        hotline,
+        Channel.Kind.VOICE,
+        number="+33199001001",
+        is_24_7=True,
+        is_free=True,
+        get_help_now=True,
+        languages=["fra", "eng", "ara"],
+        label_en="Helpline, free from any phone",
+        label_fr="Ligne gratuite depuis tout téléphone",
+    )
+    _channel(
+        hotline,
+        Channel.Kind.SMS,
+        number="+33199001002",
+        languages=["fra", "eng"],
+        hours=[(DAYS, _t(9), _t(21))],
+    )
+    _channel(
+        hotline,
+        Channel.Kind.CHAT,
+        url="https://chat.example.org/fr",
+        languages=["fra", "eng", "spa"],
+        hours=[(WEEKDAYS, _t(18), _t(2))],
+    )
 
     shelter = _service(
         refuge,
-        name=("Example Emergency Shelter Lyon", "Refugio de emergencia de ejemplo (Lyon)",
-              "Hébergement d’urgence d’exemple (Lyon)", "مأوى طوارئ تجريبي (ليون)"),
+        name=(
+            "Example Emergency Shelter Lyon",
+            "Refugio de emergencia de ejemplo (Lyon)",
+            "Hébergement d’urgence d’exemple (Lyon)",
+            "مأوى طوارئ تجريبي (ليون)",
+        ),
         description=(
             "A safe place to stay for women and their children, with support to recover. "
             "The address is given only through the intake line.",
@@ -225,29 +360,64 @@ def load_demo() -> int:
             "ligne d’accueil.",
             "مكان آمن للنساء وأطفالهن. يُعطى العنوان فقط عبر خط الاستقبال.",
         ),
-        terms=[terms[c] for c in ("emergency-housing", "case-management", "women", "children",
-                                  "girls", "sexual", "no-id", "undocumented", "referrals")],
-        languages=["fra", "eng", "ara", "ukr"], areas=[regions["fr-ara-lyon"]],
-        zone="Europe/Paris", is_free=True,
+        terms=[
+            terms[c]
+            for c in (
+                "emergency-housing",
+                "case-management",
+                "women",
+                "children",
+                "girls",
+                "sexual",
+                "no-id",
+                "undocumented",
+                "referrals",
+            )
+        ],
+        languages=["fra", "eng", "ara", "ukr"],
+        areas=[regions["fr-ara-lyon"]],
+        zone="Europe/Paris",
+        is_free=True,
     )
-    _channel(shelter, Channel.Kind.VOICE, number="+33199001010", label_en="Intake line",
-             label_fr="Ligne d’accueil", languages=["fra", "eng", "ara", "ukr"],
-             closed_on_public_holidays=True, hours=[(WEEKDAYS, _t(8), _t(20)), ([5], _t(10), _t(16))])
+    _channel(
+        shelter,
+        Channel.Kind.VOICE,
+        number="+33199001010",
+        label_en="Intake line",
+        label_fr="Ligne d’accueil",
+        languages=["fra", "eng", "ara", "ukr"],
+        closed_on_public_holidays=True,
+        hours=[(WEEKDAYS, _t(8), _t(20)), ([5], _t(10), _t(16))],
+    )
     house = Location.objects.create(
-        organization=refuge, visibility=Location.Visibility.HIDDEN, region=regions["fr-ara-lyon"],
-        name_en="Safe house L (confidential)", address_1_en="12 rue de l’Exemple",
-        city_en="Lyon", postal_code="69000", latitude=45.7601, longitude=4.8402,
+        organization=refuge,
+        visibility=Location.Visibility.HIDDEN,
+        region=regions["fr-ara-lyon"],
+        name_en="Safe house L (confidential)",
+        address_1_en="12 rue de l’Exemple",
+        city_en="Lyon",
+        postal_code="69000",
+        latitude=45.7601,
+        longitude=4.8402,
     )
     ServiceAtLocation.objects.create(service=shelter, location=house)
     shelter.holiday_region = regions["FR"]
     shelter.save(update_fields=["holiday_region"])
 
-    legal = org("Example Rights Centre (fictional)", "Centro de Derechos (ficticio)",
-                "Centre des Droits (fictif)", "مركز الحقوق (خيالي)")
+    legal = org(
+        "Example Rights Centre (fictional)",
+        "Centro de Derechos (ficticio)",
+        "Centre des Droits (fictif)",
+        "مركز الحقوق (خيالي)",
+    )
     clinic = _service(
         legal,
-        name=("Example Legal and Immigration Clinic", "Clínica jurídica y de inmigración",
-              "Permanence juridique et droit des étrangers", "عيادة قانونية وهجرة"),
+        name=(
+            "Example Legal and Immigration Clinic",
+            "Clínica jurídica y de inmigración",
+            "Permanence juridique et droit des étrangers",
+            "عيادة قانونية وهجرة",
+        ),
         description=(
             "Free advice on residence permits, compensation and your rights as a victim. "
             "Walk in without an appointment on Wednesday afternoons.",
@@ -255,134 +425,289 @@ def load_demo() -> int:
             "Conseils gratuits sur les titres de séjour, l’indemnisation et vos droits.",
             "استشارة مجانية حول تصاريح الإقامة والتعويض وحقوقك.",
         ),
-        terms=[terms[c] for c in ("legal", "immigration", "foreign", "labour", "sexual",
-                                  "domestic", "undocumented", "no-police", "referrals")],
-        languages=["fra", "eng", "spa", "por", "ara"], areas=[regions["FR-IDF"]],
-        zone="Europe/Paris", is_free=True,
+        terms=[
+            terms[c]
+            for c in (
+                "legal",
+                "immigration",
+                "foreign",
+                "labour",
+                "sexual",
+                "domestic",
+                "undocumented",
+                "no-police",
+                "referrals",
+            )
+        ],
+        languages=["fra", "eng", "spa", "por", "ara"],
+        areas=[regions["FR-IDF"]],
+        zone="Europe/Paris",
+        is_free=True,
     )
     office = Location.objects.create(
-        organization=legal, visibility=Location.Visibility.PUBLIC, region=regions["FR-IDF"],
-        name_en="Example Rights Centre office", address_1_en="1 place de la Démonstration",
-        city_en="Paris", postal_code="75011", latitude=48.8566, longitude=2.3522,
+        organization=legal,
+        visibility=Location.Visibility.PUBLIC,
+        region=regions["FR-IDF"],
+        name_en="Example Rights Centre office",
+        address_1_en="1 place de la Démonstration",
+        city_en="Paris",
+        postal_code="75011",
+        latitude=48.8566,
+        longitude=2.3522,
         accessibility_en="Step-free entrance; accessible toilet.",
     )
     ServiceAtLocation.objects.create(service=clinic, location=office)
-    _channel(clinic, Channel.Kind.VOICE, number="+33199002020", languages=["fra", "eng"],
-             closed_on_public_holidays=True, hours=[(WEEKDAYS, _t(9, 30), _t(17, 30))])
-    _channel(clinic, Channel.Kind.WALK_IN, location=office, languages=["fra", "eng", "spa"],
-             hours=[([2], _t(14), _t(18))])
-    _channel(clinic, Channel.Kind.EMAIL, email="contact@rights.example.org", languages=["fra", "eng"])
+    _channel(
+        clinic,
+        Channel.Kind.VOICE,
+        number="+33199002020",
+        languages=["fra", "eng"],
+        closed_on_public_holidays=True,
+        hours=[(WEEKDAYS, _t(9, 30), _t(17, 30))],
+    )
+    _channel(
+        clinic,
+        Channel.Kind.WALK_IN,
+        location=office,
+        languages=["fra", "eng", "spa"],
+        hours=[([2], _t(14), _t(18))],
+    )
+    _channel(
+        clinic, Channel.Kind.EMAIL, email="contact@rights.example.org", languages=["fra", "eng"]
+    )
     clinic.holiday_region = regions["FR"]
     clinic.save(update_fields=["holiday_region"])
-    CostOption.objects.create(service=clinic, option_en="First appointment", amount=0, currency="EUR")
+    CostOption.objects.create(
+        service=clinic, option_en="First appointment", amount=0, currency="EUR"
+    )
 
     # --- United Kingdom ------------------------------------------------------------
-    uk = org("Example Freedom Trust (fictional)", "Fundación Libertad (ficticia)",
-             "Fondation Liberté (fictive)", "مؤسسة الحرية (خيالية)")
+    uk = org(
+        "Example Freedom Trust (fictional)",
+        "Fundación Libertad (ficticia)",
+        "Fondation Liberté (fictive)",
+        "مؤسسة الحرية (خيالية)",
+    )
     uk_line = _service(
         uk,
-        name=("Example Modern Slavery Helpline", "Línea de ayuda contra la esclavitud moderna",
-              "Ligne d’aide contre l’esclavage moderne", "خط المساعدة ضد العبودية الحديثة"),
+        name=(
+            "Example Modern Slavery Helpline",
+            "Línea de ayuda contra la esclavitud moderna",
+            "Ligne d’aide contre l’esclavage moderne",
+            "خط المساعدة ضد العبودية الحديثة",
+        ),
         description=(
             "Confidential help and advice around the clock, in over 200 languages through "
-            "interpreters.", "Ayuda confidencial a cualquier hora.",
-            "Aide confidentielle à toute heure.", "مساعدة سرية على مدار الساعة.",
+            "interpreters.",
+            "Ayuda confidencial a cualquier hora.",
+            "Aide confidentielle à toute heure.",
+            "مساعدة سرية على مدار الساعة.",
         ),
-        terms=[terms[c] for c in ("hotline", "reporting", "labour", "sexual", "domestic",
-                                  "anonymous", "foreign")],
-        languages=["eng", "ron", "vie", "tgl", "rus"], areas=[regions["GB"]],
-        zone="Europe/London", is_free=True,
+        terms=[
+            terms[c]
+            for c in (
+                "hotline",
+                "reporting",
+                "labour",
+                "sexual",
+                "domestic",
+                "anonymous",
+                "foreign",
+            )
+        ],
+        languages=["eng", "ron", "vie", "tgl", "rus"],
+        areas=[regions["GB"]],
+        zone="Europe/London",
+        is_free=True,
     )
-    _channel(uk_line, Channel.Kind.VOICE, number="+442079460001", is_24_7=True, is_free=True,
-             get_help_now=True, languages=["eng", "ron", "vie", "tgl"])
+    _channel(
+        uk_line,
+        Channel.Kind.VOICE,
+        number="+442079460001",
+        is_24_7=True,
+        is_free=True,
+        get_help_now=True,
+        languages=["eng", "ron", "vie", "tgl"],
+    )
     _channel(uk_line, Channel.Kind.WEB, url="https://help.example.org/report", languages=["eng"])
     counselling = _service(
         uk,
-        name=("Example Women’s Counselling Service", "Servicio de apoyo psicológico para mujeres",
-              "Service de soutien psychologique pour femmes", "خدمة الدعم النفسي للنساء"),
+        name=(
+            "Example Women’s Counselling Service",
+            "Servicio de apoyo psicológico para mujeres",
+            "Service de soutien psychologique pour femmes",
+            "خدمة الدعم النفسي للنساء",
+        ),
         description=(
             "Free counselling for women who have experienced sexual violence. Evening sessions "
-            "by phone or in person in Manchester.", "Apoyo psicológico gratuito.",
-            "Soutien psychologique gratuit.", "دعم نفسي مجاني.",
+            "by phone or in person in Manchester.",
+            "Apoyo psicológico gratuito.",
+            "Soutien psychologique gratuit.",
+            "دعم نفسي مجاني.",
         ),
-        terms=[terms[c] for c in ("counselling", "sexual-health", "women", "girls", "lgbtq",
-                                  "survivor-led", "referrals")],
-        languages=["eng", "fas", "ara"], areas=[regions["GB-MAN"]], zone="Europe/London",
+        terms=[
+            terms[c]
+            for c in (
+                "counselling",
+                "sexual-health",
+                "women",
+                "girls",
+                "lgbtq",
+                "survivor-led",
+                "referrals",
+            )
+        ],
+        languages=["eng", "fas", "ara"],
+        areas=[regions["GB-MAN"]],
+        zone="Europe/London",
         is_free=True,
     )
-    _channel(counselling, Channel.Kind.VOICE, number="+447700900123", languages=["eng", "fas"],
-             closed_on_public_holidays=True, hours=[(WEEKDAYS, _t(17), _t(22))])
+    _channel(
+        counselling,
+        Channel.Kind.VOICE,
+        number="+447700900123",
+        languages=["eng", "fas"],
+        closed_on_public_holidays=True,
+        hours=[(WEEKDAYS, _t(17), _t(22))],
+    )
     counselling.holiday_region = regions["GB-ENG"]
     counselling.save(update_fields=["holiday_region"])
     ScheduleException.objects.create(
-        channel=counselling.channels.get(), date=dt.date(2026, 12, 24), closed=False,
-        opens=_t(10), closes=_t(14), note_en="Christmas Eve: shorter hours",
+        channel=counselling.channels.get(),
+        date=dt.date(2026, 12, 24),
+        closed=False,
+        opens=_t(10),
+        closes=_t(14),
+        note_en="Christmas Eve: shorter hours",
     )
 
     # --- United States and international --------------------------------------------
-    us = org("Example Health Collective (fictional)", "Colectivo de Salud (ficticio)",
-             "Collectif Santé (fictif)", "تجمع الصحة (خيالي)")
+    us = org(
+        "Example Health Collective (fictional)",
+        "Colectivo de Salud (ficticio)",
+        "Collectif Santé (fictif)",
+        "تجمع الصحة (خيالي)",
+    )
     health = _service(
         us,
-        name=("Example Community Health Clinic", "Clínica comunitaria de salud",
-              "Clinique de santé communautaire", "عيادة صحية مجتمعية"),
+        name=(
+            "Example Community Health Clinic",
+            "Clínica comunitaria de salud",
+            "Clinique de santé communautaire",
+            "عيادة صحية مجتمعية",
+        ),
         description=(
             "Medical and sexual health care whatever your status. Sliding-scale fees.",
             "Atención médica y de salud sexual sin importar su situación migratoria.",
             "Soins médicaux et santé sexuelle quel que soit votre statut.",
             "رعاية طبية وصحة جنسية بغض النظر عن وضعك.",
         ),
-        terms=[terms[c] for c in ("medical", "sexual-health", "women", "men", "lgbtq",
-                                  "undocumented", "no-id")],
-        languages=["eng", "spa", "zho", "vie", "tgl"], areas=[regions["US-NY"]],
-        zone="America/New_York", fees_description_en="Sliding scale from $0 to $20.",
+        terms=[
+            terms[c]
+            for c in ("medical", "sexual-health", "women", "men", "lgbtq", "undocumented", "no-id")
+        ],
+        languages=["eng", "spa", "zho", "vie", "tgl"],
+        areas=[regions["US-NY"]],
+        zone="America/New_York",
+        fees_description_en="Sliding scale from $0 to $20.",
     )
-    _channel(health, Channel.Kind.VOICE, number="+12125550142", languages=["eng", "spa", "zho"],
-             hours=[(WEEKDAYS, _t(8), _t(18)), ([5], _t(9), _t(13))])
-    _channel(health, Channel.Kind.WHATSAPP, number="+12125550143", languages=["eng", "spa"],
-             hours=[(WEEKDAYS, _t(8), _t(18))])
+    _channel(
+        health,
+        Channel.Kind.VOICE,
+        number="+12125550142",
+        languages=["eng", "spa", "zho"],
+        hours=[(WEEKDAYS, _t(8), _t(18)), ([5], _t(9), _t(13))],
+    )
+    _channel(
+        health,
+        Channel.Kind.WHATSAPP,
+        number="+12125550143",
+        languages=["eng", "spa"],
+        hours=[(WEEKDAYS, _t(8), _t(18))],
+    )
     housing = _service(
         us,
-        name=("Example Transitional Housing Program", "Programa de vivienda transitoria",
-              "Programme de logement de transition", "برنامج السكن الانتقالي"),
+        name=(
+            "Example Transitional Housing Program",
+            "Programa de vivienda transitoria",
+            "Programme de logement de transition",
+            "برنامج السكن الانتقالي",
+        ),
         description=(
             "Up to 18 months of housing with case management for survivors of trafficking.",
             "Hasta 18 meses de vivienda con acompañamiento.",
             "Jusqu’à 18 mois de logement avec accompagnement.",
             "سكن لمدة تصل إلى 18 شهراً مع متابعة.",
         ),
-        terms=[terms[c] for c in ("housing", "case-management", "women", "foreign", "labour",
-                                  "sexual", "referrals")],
-        languages=["eng", "spa"], areas=[regions["US-CA"]], zone="America/Los_Angeles",
+        terms=[
+            terms[c]
+            for c in (
+                "housing",
+                "case-management",
+                "women",
+                "foreign",
+                "labour",
+                "sexual",
+                "referrals",
+            )
+        ],
+        languages=["eng", "spa"],
+        areas=[regions["US-CA"]],
+        zone="America/Los_Angeles",
         is_free=True,
     )
-    _channel(housing, Channel.Kind.VOICE, number="+14155550199", languages=["eng", "spa"],
-             hours=[(WEEKDAYS, _t(9), _t(17))])
+    _channel(
+        housing,
+        Channel.Kind.VOICE,
+        number="+14155550199",
+        languages=["eng", "spa"],
+        hours=[(WEEKDAYS, _t(9), _t(17))],
+    )
     region_only = Location.objects.create(
-        organization=us, visibility=Location.Visibility.REGION, region=regions["US-CA"],
-        name_en="Residence C (confidential)", region_label_en="East Bay",
-        address_1_en="99 Hidden Example Way", city_en="Oakland", postal_code="94600",
-        latitude=37.8044, longitude=-122.2712,
+        organization=us,
+        visibility=Location.Visibility.REGION,
+        region=regions["US-CA"],
+        name_en="Residence C (confidential)",
+        region_label_en="East Bay",
+        address_1_en="99 Hidden Example Way",
+        city_en="Oakland",
+        postal_code="94600",
+        latitude=37.8044,
+        longitude=-122.2712,
     )
     ServiceAtLocation.objects.create(service=housing, location=region_only)
 
-    world = org("Example Global Chat Line (fictional)", "Chat Global (ficticio)",
-                "Tchat mondial (fictif)", "خط الدردشة العالمي (خيالي)")
+    world = org(
+        "Example Global Chat Line (fictional)",
+        "Chat Global (ficticio)",
+        "Tchat mondial (fictif)",
+        "خط الدردشة العالمي (خيالي)",
+    )
     chat = _service(
         world,
-        name=("Example Worldwide Chat Support", "Chat de apoyo mundial", "Tchat de soutien mondial",
-              "دعم عبر الدردشة حول العالم"),
+        name=(
+            "Example Worldwide Chat Support",
+            "Chat de apoyo mundial",
+            "Tchat de soutien mondial",
+            "دعم عبر الدردشة حول العالم",
+        ),
         description=(
             "Anonymous online chat with trained volunteers, wherever you are.",
             "Chat anónimo en línea con personas voluntarias formadas, esté donde esté.",
             "Tchat anonyme avec des bénévoles formés, où que vous soyez.",
             "دردشة مجهولة مع متطوعين مدربين أينما كنت.",
         ),
-        terms=[terms[c] for c in ("counselling", "hotline", "anonymous", "lgbtq", "women",
-                                  "men")],
-        languages=["eng", "spa", "fra", "ara", "rus", "ukr"], areas=[None], zone="UTC",
+        terms=[terms[c] for c in ("counselling", "hotline", "anonymous", "lgbtq", "women", "men")],
+        languages=["eng", "spa", "fra", "ara", "rus", "ukr"],
+        areas=[None],
+        zone="UTC",
         is_free=True,
     )
-    _channel(chat, Channel.Kind.CHAT, url="https://chat.example.net/", is_24_7=True,
-             languages=["eng", "spa", "fra", "ara", "rus", "ukr"])
+    _channel(
+        chat,
+        Channel.Kind.CHAT,
+        url="https://chat.example.net/",
+        is_24_7=True,
+        languages=["eng", "spa", "fra", "ara", "rus", "ukr"],
+    )
     return Service.objects.count()

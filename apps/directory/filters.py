@@ -14,24 +14,38 @@ def terms_of(slug):
 
 class ServiceFilter(django_filters.FilterSet):
     type = django_filters.ModelMultipleChoiceFilter(
-        label=_("Kind of help"), field_name="terms", distinct=True,
-        queryset=terms_of(Taxonomy.SERVICE_TYPE), widget=forms.CheckboxSelectMultiple,
+        label=_("Kind of help"),
+        field_name="terms",
+        distinct=True,
+        queryset=terms_of(Taxonomy.SERVICE_TYPE),
+        widget=forms.CheckboxSelectMultiple,
     )
     language = django_filters.ModelChoiceFilter(
-        label=_("Language spoken"), queryset=Language.objects.all(), method="filter_language",
+        label=_("Language spoken"),
+        queryset=Language.objects.all(),
+        method="filter_language",
         empty_label=_("Any language"),
     )
     population = django_filters.ModelMultipleChoiceFilter(
-        label=_("For"), field_name="terms", distinct=True,
-        queryset=terms_of(Taxonomy.POPULATION), widget=forms.CheckboxSelectMultiple,
+        label=_("For"),
+        field_name="terms",
+        distinct=True,
+        queryset=terms_of(Taxonomy.POPULATION),
+        widget=forms.CheckboxSelectMultiple,
     )
     channel = django_filters.MultipleChoiceFilter(
-        label=_("How to reach them"), field_name="channels__kind", distinct=True,
-        choices=Channel.Kind.choices, widget=forms.CheckboxSelectMultiple,
+        label=_("How to reach them"),
+        field_name="channels__kind",
+        distinct=True,
+        choices=Channel.Kind.choices,
+        widget=forms.CheckboxSelectMultiple,
     )
     trust = django_filters.ModelMultipleChoiceFilter(
-        label=_("Important to me"), field_name="terms", conjoined=True,
-        queryset=terms_of(Taxonomy.TRUST), widget=forms.CheckboxSelectMultiple,
+        label=_("Important to me"),
+        field_name="terms",
+        conjoined=True,
+        queryset=terms_of(Taxonomy.TRUST),
+        widget=forms.CheckboxSelectMultiple,
     )
     open_now = django_filters.BooleanFilter(
         label=_("Open now"), method="filter_open_now", widget=forms.CheckboxInput

@@ -70,17 +70,17 @@ def _postgres_search(queryset, query, language):
     for code in language_codes():
         for config in {config_for(code.replace("_", "-")), "simple"}:
             names = SearchVector(
-                *[f"{f}_{code}" for f in NAME_FIELDS], f"organization__name_{code}",
-                config=config, weight="A",
+                *[f"{f}_{code}" for f in NAME_FIELDS],
+                f"organization__name_{code}",
+                config=config,
+                weight="A",
             )
             texts = SearchVector(*[f"{f}_{code}" for f in TEXT_FIELDS], config=config, weight="B")
             vector = names + texts if vector is None else vector + names + texts
     search_query = SearchQuery(query, config=config_for(language), search_type="websearch") | (
         SearchQuery(query, config="simple", search_type="websearch")
     )
-    similarity = Greatest(
-        *[TrigramWordSimilarity(Value(query), F(c)) for c in _columns(("name",))]
-    )
+    similarity = Greatest(*[TrigramWordSimilarity(Value(query), F(c)) for c in _columns(("name",))])
     return (
         queryset.annotate(
             document=vector,

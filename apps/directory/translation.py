@@ -39,7 +39,12 @@ class ServiceTranslation(TranslationOptions):
 class LocationTranslation(TranslationOptions):
     # Address fields are translated too, so confidentiality must hold in every column (SR-1).
     fields = (
-        "name", "description", "region_label", "address_1", "city", "accessibility",
+        "name",
+        "description",
+        "region_label",
+        "address_1",
+        "city",
+        "accessibility",
         "transportation",
     )
 

@@ -28,7 +28,10 @@ def normalise_digits(value: str) -> str:
     for char in value:
         if char.isdigit() and not char.isascii():
             out.append(str(unicodedata.digit(char)))
-        elif unicodedata.east_asian_width(char) == "F" and unicodedata.normalize("NFKC", char).isascii():
+        elif (
+            unicodedata.east_asian_width(char) == "F"
+            and unicodedata.normalize("NFKC", char).isascii()
+        ):
             out.append(unicodedata.normalize("NFKC", char))
         else:
             out.append(char)

@@ -72,9 +72,7 @@ def region(request, code):
         services = service_filter.qs
     services = list(Service.objects.filter(pk__in=services.values("pk")).for_listing())
     help_now = (
-        Channel.objects.help_now()
-        .filter(service__in=base.values("pk"))
-        .select_related("service")
+        Channel.objects.help_now().filter(service__in=base.values("pk")).select_related("service")
     )
     context = {
         "region": place,

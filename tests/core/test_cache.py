@@ -8,8 +8,10 @@ from django.core.cache import caches
 def dead_redis(settings):
     # A port where nothing listens: the cache must degrade, not fail.
     settings.CACHES = {
-        "default": {"BACKEND": "apps.core.cache.ResilientRedisCache",
-                    "LOCATION": "redis://127.0.0.1:1/0"}
+        "default": {
+            "BACKEND": "apps.core.cache.ResilientRedisCache",
+            "LOCATION": "redis://127.0.0.1:1/0",
+        }
     }
     # Django's setting_changed signal rebuilds the cache handlers from the new setting.
     assert caches["default"].get("anything", "fallback") == "fallback"

@@ -57,15 +57,32 @@ def test_app_recovers_after_postgres_drops_its_connections(require_postgres):
     """RR-9: every server-side connection of the running app is killed, as a PostgreSQL
     restart does; the next request reconnects without restarting the app."""
     settings_dict = connection.settings_dict
-    url = (f"postgres://{settings_dict['USER']}@{settings_dict['HOST']}:"
-           f"{settings_dict['PORT'] or 5432}/{settings_dict['NAME']}")
+    url = (
+        f"postgres://{settings_dict['USER']}@{settings_dict['HOST']}:"
+        f"{settings_dict['PORT'] or 5432}/{settings_dict['NAME']}"
+    )
     port = _free_port()
-    env = {**os.environ, "DATABASE_URL": url, "PGAPPNAME": "waymark-rr9",
-           "DJANGO_SETTINGS_MODULE": "apps.settings"}
+    env = {
+        **os.environ,
+        "DATABASE_URL": url,
+        "PGAPPNAME": "waymark-rr9",
+        "DJANGO_SETTINGS_MODULE": "apps.settings",
+    }
     server = subprocess.Popen(
-        [sys.executable, "-m", "gunicorn", "--bind", f"127.0.0.1:{port}", "--workers", "1",
-         "apps.wsgi:application"],
-        cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+        [
+            sys.executable,
+            "-m",
+            "gunicorn",
+            "--bind",
+            f"127.0.0.1:{port}",
+            "--workers",
+            "1",
+            "apps.wsgi:application",
+        ],
+        cwd=ROOT,
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
     )
     try:
         base = f"http://127.0.0.1:{port}"
@@ -77,8 +94,11 @@ def test_app_recovers_after_postgres_drops_its_connections(require_postgres):
                 time.sleep(0.1)
         assert _get(f"{base}/readyz") == 200
         admin = psycopg.connect(
-            host=settings_dict["HOST"], port=settings_dict["PORT"] or 5432,
-            user=settings_dict["USER"], dbname="postgres", autocommit=True,
+            host=settings_dict["HOST"],
+            port=settings_dict["PORT"] or 5432,
+            user=settings_dict["USER"],
+            dbname="postgres",
+            autocommit=True,
         )
         with admin:
             killed = admin.execute(

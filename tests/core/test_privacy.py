@@ -56,9 +56,7 @@ def test_search_and_language_switch_set_no_cookie(client, demo):
 
 @pytest.mark.parametrize("method", ["get", "post"])
 @pytest.mark.parametrize("language", ["en", "ar", "zh-hans"])
-def test_exit_endpoint_redirects_to_the_neutral_page_and_clears_the_site(
-    client, method, language
-):
+def test_exit_endpoint_redirects_to_the_neutral_page_and_clears_the_site(client, method, language):
     # No database fixture: any query or session access would raise here (QE-9).
     response = getattr(client, method)(f"/{language}/exit/")
     assert response.status_code == 302
@@ -84,9 +82,13 @@ def test_every_page_links_to_the_exit_before_main(client, demo):
 
 def test_search_words_never_reach_the_url_or_logs(client, demo, caplog):
     caplog.set_level(logging.DEBUG)
-    response = client.post("/en/find/", {"q": "secretword"}, HTTP_ORIGIN="http://testserver",
-                           HTTP_REFERER="http://testserver/en/?q=secretword",
-                           REMOTE_ADDR="203.0.113.77")
+    response = client.post(
+        "/en/find/",
+        {"q": "secretword"},
+        HTTP_ORIGIN="http://testserver",
+        HTTP_REFERER="http://testserver/en/?q=secretword",
+        REMOTE_ADDR="203.0.113.77",
+    )
     assert response.status_code == 200
     client.get("/en/r/fr/?free=on&q=secretword", REMOTE_ADDR="203.0.113.77")
     assert "secretword" not in caplog.text
@@ -96,8 +98,15 @@ def test_search_words_never_reach_the_url_or_logs(client, demo, caplog):
 def test_server_log_lines_lose_their_query_string():
     from apps.core.logging import ScrubRequestDetails
 
-    record = logging.LogRecord("django.server", logging.INFO, __file__, 1, '"%s" %s %s',
-                               ("GET /en/r/fr/?q=secretword HTTP/1.1", 200, 512), None)
+    record = logging.LogRecord(
+        "django.server",
+        logging.INFO,
+        __file__,
+        1,
+        '"%s" %s %s',
+        ("GET /en/r/fr/?q=secretword HTTP/1.1", 200, 512),
+        None,
+    )
     record.request = object()
     ScrubRequestDetails().filter(record)
     assert record.getMessage() == '"GET /en/r/fr/ HTTP/1.1" 200 512'
@@ -105,8 +114,9 @@ def test_server_log_lines_lose_their_query_string():
 
 
 def test_foreign_origin_search_is_refused_without_echo(client, demo):
-    response = client.post("/en/find/", {"q": "<script>x</script>"},
-                           HTTP_ORIGIN="https://evil.example")
+    response = client.post(
+        "/en/find/", {"q": "<script>x</script>"}, HTTP_ORIGIN="https://evil.example"
+    )
     assert response.status_code == 403
     assert b"script" not in response.content
 

@@ -10,10 +10,10 @@ from tests.browser import (
     DESKTOP,
     DIRECTIONS,
     NEUTRAL_TITLE,
-    NeutralSite,
     PAGE_KINDS,
     PHONE,
     VIEWPORTS,
+    NeutralSite,
     assert_stayed,
     demo_service_ids,
     launch,
@@ -226,9 +226,7 @@ def test_bfcache_restore_undoes_the_overlay(web, live_server, demo):
     assert held, "the exit request never started"
     assert page.locator("#exit-overlay").is_visible()
     assert not page.locator("main").is_visible()
-    page.evaluate(
-        "window.dispatchEvent(new PageTransitionEvent('pageshow', {persisted: true}))"
-    )
+    page.evaluate("window.dispatchEvent(new PageTransitionEvent('pageshow', {persisted: true}))")
     assert not page.locator("#exit-overlay").is_visible()
     assert page.locator("main").is_visible()
     assert page.locator("#exit-button").is_visible()
@@ -388,8 +386,15 @@ STORAGE_STATE = """async () => ({
     workers: (await navigator.serviceWorker.getRegistrations()).length,
     manifest: document.querySelectorAll('link[rel=manifest]').length,
 })"""
-EMPTY = {"cookie": "", "local": 0, "session": 0, "databases": 0, "caches": 0, "workers": 0,
-         "manifest": 0}
+EMPTY = {
+    "cookie": "",
+    "local": 0,
+    "session": 0,
+    "databases": 0,
+    "caches": 0,
+    "workers": 0,
+    "manifest": 0,
+}
 
 
 def test_exit_clears_cookies_and_storage(web, live_server, demo, neutral):

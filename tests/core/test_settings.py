@@ -20,9 +20,11 @@ PRODUCTION = {
 def load_settings(**env):
     """Import the settings in a fresh interpreter; return (exit code, output)."""
     # Only what a deployment would have: nothing from this test run's own environment.
-    clean = {k: v for k, v in os.environ.items() if not k.startswith(("WAYMARK", "DATABASE",
-                                                                      "REDIS", "CELERY",
-                                                                      "DJANGO"))}
+    clean = {
+        k: v
+        for k, v in os.environ.items()
+        if not k.startswith(("WAYMARK", "DATABASE", "REDIS", "CELERY", "DJANGO"))
+    }
     clean.update({"WAYMARK_DATA_DIR": str(ROOT / "data" / "settings-test"), **env})
     code = (
         "import django; from django.conf import settings; django.setup(); "
@@ -30,9 +32,12 @@ def load_settings(**env):
         "settings.DEBUG, settings.DATABASES['default'].get('CONN_HEALTH_CHECKS'))"
     )
     result = subprocess.run(
-        [sys.executable, "-c", code], cwd=ROOT, env={**clean, "DJANGO_SETTINGS_MODULE":
-                                                      "apps.settings"},
-        capture_output=True, text=True, timeout=60,
+        [sys.executable, "-c", code],
+        cwd=ROOT,
+        env={**clean, "DJANGO_SETTINGS_MODULE": "apps.settings"},
+        capture_output=True,
+        text=True,
+        timeout=60,
     )
     return result.returncode, result.stdout + result.stderr
 
@@ -56,8 +61,9 @@ def test_complete_production_settings_start():
     assert code == 0, out
 
 
-@pytest.mark.parametrize("missing", ["SECRET_KEY", "ALLOWED_HOSTS", "DATABASE_URL",
-                                     "CELERY_BROKER_URL"])
+@pytest.mark.parametrize(
+    "missing", ["SECRET_KEY", "ALLOWED_HOSTS", "DATABASE_URL", "CELERY_BROKER_URL"]
+)
 def test_production_refuses_to_start_without(missing):
     env = {**PRODUCTION, missing: ""}
     code, out = load_settings(**env)
@@ -67,8 +73,14 @@ def test_production_refuses_to_start_without(missing):
 
 @pytest.mark.parametrize(
     ("name", "value"),
-    [("DEBUG", "maybe"), ("DATABASE_URL", "mysql://x/y"), ("DATABASE_CONN_MAX_AGE", "soon"),
-     ("WAYMARK_ENV", "staging"), ("CELERY_BROKER_URL", "ftp://x"), ("HTTPS", "2")],
+    [
+        ("DEBUG", "maybe"),
+        ("DATABASE_URL", "mysql://x/y"),
+        ("DATABASE_CONN_MAX_AGE", "soon"),
+        ("WAYMARK_ENV", "staging"),
+        ("CELERY_BROKER_URL", "ftp://x"),
+        ("HTTPS", "2"),
+    ],
 )
 def test_bad_values_fail_loudly_naming_the_variable(name, value):
     code, out = load_settings(**{name: value})
@@ -88,12 +100,23 @@ def test_production_refuses_a_short_secret_key():
 
 def test_check_deploy_is_clean_with_production_settings():
     """SR-16: Django's deployment checklist passes."""
-    clean = {k: v for k, v in os.environ.items()
-             if not k.startswith(("WAYMARK", "DATABASE", "REDIS", "CELERY", "DJANGO"))}
-    env = {**clean, **PRODUCTION, "WAYMARK_DATA_DIR": str(ROOT / "data" / "settings-test"),
-           "DJANGO_SETTINGS_MODULE": "apps.settings"}
+    clean = {
+        k: v
+        for k, v in os.environ.items()
+        if not k.startswith(("WAYMARK", "DATABASE", "REDIS", "CELERY", "DJANGO"))
+    }
+    env = {
+        **clean,
+        **PRODUCTION,
+        "WAYMARK_DATA_DIR": str(ROOT / "data" / "settings-test"),
+        "DJANGO_SETTINGS_MODULE": "apps.settings",
+    }
     result = subprocess.run(
         [sys.executable, "manage.py", "check", "--deploy", "--fail-level", "WARNING"],
-        cwd=ROOT, env=env, capture_output=True, text=True, timeout=120,
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
     )
     assert result.returncode == 0, result.stdout + result.stderr

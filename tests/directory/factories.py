@@ -48,7 +48,9 @@ class ServiceFactory(factory.django.DjangoModelFactory):
     @factory.post_generation
     def region(self, create, extracted, **kwargs):
         if create and extracted is not None:
-            ServiceArea.objects.create(service=self, scope=ServiceArea.Scope.REGION, region=extracted)
+            ServiceArea.objects.create(
+                service=self, scope=ServiceArea.Scope.REGION, region=extracted
+            )
 
 
 class ChannelFactory(factory.django.DjangoModelFactory):

@@ -50,14 +50,25 @@ def test_no_public_page_shows_a_confidential_address(client, canaries, language)
 @pytest.mark.parametrize("language", ["en", "fr", "ar", "zh-hans"])
 def test_search_never_matches_a_confidential_address(client, canaries, language):
     """SR-2: parts of a hidden address find nothing a random string would not."""
-    random_hits = client.post(f"/{language}/find/", {"q": "qqqzzzxxy"},
-                              HTTP_ORIGIN="http://testserver").content.decode().count('class="card"')
+    random_hits = (
+        client.post(f"/{language}/find/", {"q": "qqqzzzxxy"}, HTTP_ORIGIN="http://testserver")
+        .content.decode()
+        .count('class="card"')
+    )
     # Exact, case-folded, partial and inner fragments of names, addresses, cities, postcodes.
-    probes = [canaries[0], canaries[0].upper(), canaries[1][:12], canaries[2][3:15],
-              canaries[-1], f"{CANARY}* OR x", canaries[5].replace("a", "á")]
+    probes = [
+        canaries[0],
+        canaries[0].upper(),
+        canaries[1][:12],
+        canaries[2][3:15],
+        canaries[-1],
+        f"{CANARY}* OR x",
+        canaries[5].replace("a", "á"),
+    ]
     for probe in probes:
-        body = client.post(f"/{language}/find/", {"q": probe},
-                           HTTP_ORIGIN="http://testserver").content.decode()
+        body = client.post(
+            f"/{language}/find/", {"q": probe}, HTTP_ORIGIN="http://testserver"
+        ).content.decode()
         assert body.count('class="card"') == random_hits, probe
         # The search box shows the visitor's own words back; only the results matter.
         assert_no_canary(re.sub(r'value="[^"]*"', "", body), f"search for {probe!r}")

@@ -51,8 +51,13 @@ def test_hours_are_judged_in_the_services_time_zone():
 
 def test_a_dated_exception_replaces_the_weekly_hours():
     channel = PeriodFactory(weekday=3, opens=dt.time(9), closes=dt.time(17)).channel
-    ExceptionFactory(channel=channel, date=dt.date(2026, 12, 24), closed=False,
-                     opens=dt.time(10), closes=dt.time(12))
+    ExceptionFactory(
+        channel=channel,
+        date=dt.date(2026, 12, 24),
+        closed=False,
+        opens=dt.time(10),
+        closes=dt.time(12),
+    )
     assert fresh(channel).is_open(paris(2026, 12, 24, 11))
     assert not fresh(channel).is_open(paris(2026, 12, 24, 15))
     ExceptionFactory(channel=channel, date=dt.date(2026, 12, 31), closed=True)
@@ -105,8 +110,13 @@ def test_sql_and_python_agree_on_every_hour_of_a_fortnight():
     holiday_channel.service.holiday_region = france
     holiday_channel.service.save()
     channels.append(holiday_channel)
-    ExceptionFactory(channel=channels[1], date=dt.date(2026, 12, 25), closed=False,
-                     opens=dt.time(23), closes=dt.time(1))
+    ExceptionFactory(
+        channel=channels[1],
+        date=dt.date(2026, 12, 25),
+        closed=False,
+        opens=dt.time(23),
+        closes=dt.time(1),
+    )
     ExceptionFactory(channel=channels[3], date=dt.date(2026, 12, 26), closed=True)
     start = dt.datetime(2026, 12, 20, 0, 10, tzinfo=dt.UTC)
     moments = [start + dt.timedelta(minutes=50 * i) for i in range(int(14 * 24 * 60 / 50))]

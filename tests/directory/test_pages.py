@@ -35,7 +35,7 @@ def test_a_locality_page_includes_national_and_international_services(client, de
 
 def test_get_help_now_shows_the_regions_verified_lines_first(client, demo):
     html = region_page(client, "fr-ara-lyon").content.decode()
-    help_now = html[html.index('id="help-now-heading"'):html.index("</section>")]
+    help_now = html[html.index('id="help-now-heading"') : html.index("</section>")]
     assert 'href="tel:+33199001001"' in help_now
     assert "+44" not in help_now
 
@@ -57,7 +57,9 @@ def test_filters_combine(client, demo):
     names = card_names(region_page(client, "fr-idf", language=spanish, free="on").content.decode())
     assert "Example Legal and Immigration Clinic" in names and "Example National Helpline" in names
     names = card_names(
-        region_page(client, "fr-ara-lyon", trust=[term("no-id"), term("referrals")]).content.decode()
+        region_page(
+            client, "fr-ara-lyon", trust=[term("no-id"), term("referrals")]
+        ).content.decode()
     )
     assert names == {"Example Emergency Shelter Lyon"}  # both trust attributes, not either
     names = card_names(region_page(client, "fr", channel="sms").content.decode())
@@ -76,8 +78,13 @@ def test_result_count_is_shown(client, demo):
 
 @pytest.mark.parametrize(
     "params",
-    [{"type": "abc"}, {"type": "999999"}, {"language": "'; DROP TABLE x"},
-     {"channel": "pigeon"}, {"language": "999999"}],
+    [
+        {"type": "abc"},
+        {"type": "999999"},
+        {"language": "'; DROP TABLE x"},
+        {"channel": "pigeon"},
+        {"language": "999999"},
+    ],
 )
 def test_malformed_filters_give_a_clear_400_not_a_500(client, demo, params):
     response = region_page(client, "fr", **params)
@@ -131,8 +138,18 @@ def test_bad_search_input_gets_a_400_with_a_message(client, demo, query):
 
 
 @pytest.mark.parametrize(
-    "query", ["<script>alert(1)</script>", '"><svg onload=alert(1)>', "{{ 7*7 }}",
-              "{% debug %}", "' OR '1'='1", "%", "_", "\u202e\u2066", "😀" * 50]
+    "query",
+    [
+        "<script>alert(1)</script>",
+        '"><svg onload=alert(1)>',
+        "{{ 7*7 }}",
+        "{% debug %}",
+        "' OR '1'='1",
+        "%",
+        "_",
+        "\u202e\u2066",
+        "😀" * 50,
+    ],
 )
 def test_hostile_search_input_is_handled_and_escaped(client, demo, query):
     response = client.post("/en/find/", {"q": query}, HTTP_ORIGIN="http://testserver")
@@ -171,11 +188,16 @@ def test_demo_covers_every_service_type_and_a_confidential_shelter(demo):
 
 @pytest.mark.parametrize(
     ("path", "queries"),
-    [("/en/", 2), ("/en/r/fr/", 19), ("/en/r/fr-ara-lyon/?free=on&open_now=on", 20),
-     ("/en/s/{helpline}/", 11)],
+    [
+        ("/en/", 2),
+        ("/en/r/fr/", 19),
+        ("/en/r/fr-ara-lyon/?free=on&open_now=on", 20),
+        ("/en/s/{helpline}/", 11),
+    ],
 )
-def test_public_pages_use_a_fixed_number_of_queries(client, demo, path, queries,
-                                                    django_assert_num_queries):
+def test_public_pages_use_a_fixed_number_of_queries(
+    client, demo, path, queries, django_assert_num_queries
+):
     path = path.format(helpline=Service.objects.get(name="Example National Helpline").pk)
     with django_assert_num_queries(queries):
         assert client.get(path).status_code == 200

@@ -13,8 +13,13 @@ from apps.directory.validators import (
 
 @pytest.mark.parametrize(
     "raw",
-    ["+33 1 99 00 10 01", "+33 (0)1 99 00 10 01", "+٣٣١٩٩٠٠١٠٠١", "+３３１９９００１００１",
-     "+۳۳ ۱ ۹۹ ۰۰ ۱۰ ۰۱"],
+    [
+        "+33 1 99 00 10 01",
+        "+33 (0)1 99 00 10 01",
+        "+٣٣١٩٩٠٠١٠٠١",
+        "+３３１９９００１００１",
+        "+۳۳ ۱ ۹۹ ۰۰ ۱۰ ۰۱",
+    ],
 )
 def test_numbers_in_any_digits_become_one_e164_value(raw):
     assert parse_phone_number(raw) == "+33199001001"
@@ -26,8 +31,16 @@ def test_a_national_number_is_read_in_the_services_country():
 
 @pytest.mark.parametrize(
     "raw",
-    ["+33 1 99\u202e00 10 01", "+33\u2066199001001", "+33\u200b199001001", "call me", "+1",
-     "+33 1 99 00 10 01 00 00 00 00", "+33\x00199001001", ""],
+    [
+        "+33 1 99\u202e00 10 01",
+        "+33\u2066199001001",
+        "+33\u200b199001001",
+        "call me",
+        "+1",
+        "+33 1 99 00 10 01 00 00 00 00",
+        "+33\x00199001001",
+        "",
+    ],
 )
 def test_bad_numbers_are_refused_with_a_message(raw):
     with pytest.raises(ValidationError) as error:
@@ -47,11 +60,19 @@ def test_a_canonical_number_is_accepted():
 
 @pytest.mark.parametrize(
     "url",
-    ["javascript:alert(1)", "JaVaScRiPt:alert(1)", "java\tscript:alert(1)",
-     "data:text/html,<script>alert(1)</script>", "https://good.org@evil.example",
-     "//evil.example", "/\\evil.example", "ftp://files.example.org/",
-     "https://user:pass@example.org/", "https://exаmple.org/",  # Cyrillic "а"
-     "https://example.org/\u202egnp.exe"],
+    [
+        "javascript:alert(1)",
+        "JaVaScRiPt:alert(1)",
+        "java\tscript:alert(1)",
+        "data:text/html,<script>alert(1)</script>",
+        "https://good.org@evil.example",
+        "//evil.example",
+        "/\\evil.example",
+        "ftp://files.example.org/",
+        "https://user:pass@example.org/",
+        "https://exаmple.org/",  # Cyrillic "а"
+        "https://example.org/\u202egnp.exe",
+    ],
 )
 def test_dangerous_urls_are_refused(url):
     with pytest.raises(ValidationError):

@@ -84,7 +84,11 @@ class ChannelQuerySet(models.QuerySet):
             (Q(is_24_7=True) & ~Exists(exception_on(today)))
             | (Q(is_24_7=False) & regular_day(today) & periods(today, starts_today))
             | exceptions(today, starts_today)
-            | (Q(is_24_7=False) & regular_day(yesterday) & periods(yesterday, spills_from_yesterday))
+            | (
+                Q(is_24_7=False)
+                & regular_day(yesterday)
+                & periods(yesterday, spills_from_yesterday)
+            )
             | exceptions(yesterday, spills_from_yesterday)
         )
 
@@ -114,13 +118,20 @@ class Channel(models.Model):
     label = models.CharField(_("label"), max_length=200, blank=True)
     description = models.TextField(_("notes"), blank=True)
     number = models.CharField(
-        _("number"), max_length=16, blank=True, validators=[validate_e164],
+        _("number"),
+        max_length=16,
+        blank=True,
+        validators=[validate_e164],
         help_text=_("International format, for example +33 1 23 45 67 89."),
     )
     url = models.URLField(_("address (URL)"), blank=True, validators=[validate_public_url])
     email = models.EmailField(_("email"), blank=True)
     location = models.ForeignKey(
-        "directory.Location", models.PROTECT, null=True, blank=True, related_name="channels",
+        "directory.Location",
+        models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="channels",
         verbose_name=_("location"),
     )
     languages = models.ManyToManyField(
@@ -130,7 +141,8 @@ class Channel(models.Model):
     closed_on_public_holidays = models.BooleanField(_("closed on public holidays"), default=False)
     is_free = models.BooleanField(_("free to contact"), default=False)
     get_help_now = models.BooleanField(
-        _("show under “get help now”"), default=False,
+        _("show under “get help now”"),
+        default=False,
         help_text=_("Verified national or emergency lines only."),
     )
     position = models.PositiveSmallIntegerField(_("position"), default=0)
@@ -157,9 +169,9 @@ class Channel(models.Model):
             return [(e.opens, e.closes) for e in exceptions if not e.closed and e.opens]
         if self.is_24_7:
             return [(dt.time(0), dt.time(0))]
-        if self.closed_on_public_holidays and self.service.holiday_region_id:
-            if is_public_holiday(self.service.holiday_region.code, day):
-                return []
+        region = self.service.holiday_region if self.closed_on_public_holidays else None
+        if region is not None and is_public_holiday(region.code, day):
+            return []
         weekday = day.weekday()
         return [(p.opens, p.closes) for p in self.periods.all() if p.weekday == weekday]
 
@@ -220,6 +232,9 @@ class OpeningPeriod(models.Model):
             models.CheckConstraint(condition=~Q(opens=F("closes")), name="period_not_empty")
         ]
 
+    def __str__(self):
+        return f"{self.get_weekday_display()} {self.opens:%H:%M}–{self.closes:%H:%M}"
+
 
 class ScheduleException(models.Model):
     """Different hours, or closed, on one date (HSDS schedule with valid_from = valid_to)."""
@@ -242,3 +257,6 @@ class ScheduleException(models.Model):
                 name="exception_hours_when_open",
             )
         ]
+
+    def __str__(self):
+        return f"{self.date:%Y-%m-%d}"

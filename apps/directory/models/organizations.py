@@ -24,11 +24,14 @@ class Organization(models.Model):
     website = models.URLField(_("website"), blank=True)
     email = models.EmailField(_("email"), blank=True)
     status = models.CharField(
-        _("status"), max_length=10, choices=PublicationStatus.choices,
+        _("status"),
+        max_length=10,
+        choices=PublicationStatus.choices,
         default=PublicationStatus.DRAFT,
     )
     is_demo = models.BooleanField(
-        _("demonstration data"), default=False,
+        _("demonstration data"),
+        default=False,
         help_text=_("Fictional listing loaded for a demonstration."),
     )
     translation_status = models.JSONField(_("translation status"), default=dict, blank=True)
@@ -66,9 +69,7 @@ class ServiceQuerySet(models.QuerySet):
     def open_at(self, moment):
         from .channels import Channel
 
-        return self.filter(
-            pk__in=Channel.objects.open_at(moment).values("service_id")
-        )
+        return self.filter(pk__in=Channel.objects.open_at(moment).values("service_id"))
 
     def for_listing(self):
         """Everything a results list or service page shows, loaded in a fixed number of queries."""
@@ -102,30 +103,48 @@ class Service(models.Model):
     accessibility = models.TextField(_("accessibility"), blank=True)
     interpretation_services = models.TextField(_("interpretation"), blank=True)
     status = models.CharField(
-        _("status"), max_length=10, choices=PublicationStatus.choices,
-        default=PublicationStatus.DRAFT, db_index=True,
+        _("status"),
+        max_length=10,
+        choices=PublicationStatus.choices,
+        default=PublicationStatus.DRAFT,
+        db_index=True,
     )
     is_free = models.BooleanField(_("free of charge"), default=False, db_index=True)
     time_zone = models.CharField(
-        _("time zone"), max_length=64, default="UTC",
+        _("time zone"),
+        max_length=64,
+        default="UTC",
         help_text=_("Opening hours are given in this time zone (for example Europe/Paris)."),
     )
     holiday_region = models.ForeignKey(
-        Region, models.PROTECT, null=True, blank=True, related_name="+",
+        Region,
+        models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
         verbose_name=_("public holidays of"),
         help_text=_("Channels marked closed on public holidays follow this region's holidays."),
     )
     terms = models.ManyToManyField(
-        "directory.TaxonomyTerm", blank=True, related_name="services",
+        "directory.TaxonomyTerm",
+        blank=True,
+        related_name="services",
         verbose_name=_("attributes"),
     )
     languages = models.ManyToManyField(
-        "directory.Language", through="ServiceLanguage", blank=True, related_name="services",
+        "directory.Language",
+        through="ServiceLanguage",
+        blank=True,
+        related_name="services",
         verbose_name=_("languages"),
     )
     assured_date = models.DateField(_("last verified on"), null=True, blank=True)
     assurer = models.ForeignKey(
-        Organization, models.SET_NULL, null=True, blank=True, related_name="+",
+        Organization,
+        models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
         verbose_name=_("verified by"),
     )
     verify_by = models.DateField(_("verify by"), null=True, blank=True)
@@ -151,7 +170,8 @@ class ServiceLanguage(models.Model):
     service = models.ForeignKey(Service, models.CASCADE, related_name="service_languages")
     language = models.ForeignKey("directory.Language", models.PROTECT, related_name="+")
     through_interpreter = models.BooleanField(
-        _("through an interpreter"), default=False,
+        _("through an interpreter"),
+        default=False,
         help_text=_("Delivered with an interpreter rather than by staff who speak it."),
     )
 
@@ -161,6 +181,9 @@ class ServiceLanguage(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["service", "language"], name="service_language_unique")
         ]
+
+    def __str__(self):
+        return self.language.code
 
 
 class ServiceArea(models.Model):
@@ -173,7 +196,11 @@ class ServiceArea(models.Model):
     service = models.ForeignKey(Service, models.CASCADE, related_name="areas")
     scope = models.CharField(_("scope"), max_length=14, choices=Scope.choices)
     region = models.ForeignKey(
-        Region, models.PROTECT, null=True, blank=True, related_name="service_areas",
+        Region,
+        models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="service_areas",
         verbose_name=_("region"),
     )
 
@@ -195,7 +222,9 @@ class ServiceArea(models.Model):
 class CostOption(models.Model):
     service = models.ForeignKey(Service, models.CASCADE, related_name="cost_options")
     option = models.CharField(_("what is charged"), max_length=200)
-    amount = models.DecimalField(_("amount"), max_digits=10, decimal_places=2, null=True, blank=True)
+    amount = models.DecimalField(
+        _("amount"), max_digits=10, decimal_places=2, null=True, blank=True
+    )
     currency = models.CharField(_("currency"), max_length=3, blank=True)
 
     class Meta:

@@ -19,7 +19,9 @@ class Location(models.Model):
     name = models.CharField(_("name"), max_length=200)
     description = models.TextField(_("description"), blank=True)
     visibility = models.CharField(
-        _("visibility"), max_length=6, choices=Visibility.choices,
+        _("visibility"),
+        max_length=6,
+        choices=Visibility.choices,
         default=Visibility.HIDDEN,
         help_text=_("Shelters should stay hidden or region-only."),
     )
@@ -27,7 +29,9 @@ class Location(models.Model):
         Region, models.PROTECT, related_name="locations", verbose_name=_("region")
     )
     region_label = models.CharField(
-        _("public area description"), max_length=200, blank=True,
+        _("public area description"),
+        max_length=200,
+        blank=True,
         help_text=_("What the public sees for a region-only location, e.g. “central Lyon”."),
     )
     address_1 = models.CharField(_("street address"), max_length=200, blank=True)
@@ -91,3 +95,6 @@ class ServiceAtLocation(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["service", "location"], name="service_location_unique")
         ]
+
+    def __str__(self):
+        return f"{self.service_id}@{self.location_id}"

@@ -26,11 +26,17 @@ class Region(models.Model):
         help_text=_("ISO 3166-1 alpha-2 for a country, ISO 3166-2 for a subdivision."),
     )
     parent = models.ForeignKey(
-        "self", models.PROTECT, null=True, blank=True, related_name="children",
+        "self",
+        models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="children",
         verbose_name=_("part of"),
     )
     name = models.CharField(
-        _("name"), max_length=200, blank=True,
+        _("name"),
+        max_length=200,
+        blank=True,
         help_text=_("Only needed where the standard name does not fit, and for localities."),
     )
     time_zone = models.CharField(_("time zone"), max_length=64, default="UTC")

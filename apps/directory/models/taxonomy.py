@@ -38,7 +38,11 @@ class TaxonomyTerm(models.Model):
     name = models.CharField(_("name"), max_length=200)
     description = models.TextField(_("description"), blank=True)
     parent = models.ForeignKey(
-        "self", models.PROTECT, null=True, blank=True, related_name="children",
+        "self",
+        models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="children",
         verbose_name=_("broader term"),
     )
     position = models.PositiveSmallIntegerField(_("position"), default=0)
