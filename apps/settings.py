@@ -301,3 +301,6 @@ LOGGING = {
         "django.request": {"handlers": ["console"], "level": "ERROR", "propagate": False},
     },
 }
+
+# Words no title, path or query string may contain, per language (QE-15).
+from apps.core.sensitive_words import SENSITIVE_WORDS  # noqa: E402

@@ -40,3 +40,25 @@ def _language_name(code: str, locale_code: str) -> str:
 
 def language_name(code: str) -> str:
     return _language_name(code, translation.get_language() or "en")
+
+
+def fallback_chain(language_code: str) -> list[str]:
+    from django.conf import settings
+
+    chains = settings.MODELTRANSLATION_FALLBACK_LANGUAGES
+    chain = chains.get(language_code, chains["default"])
+    return [language_code, *[code for code in chain if code != language_code]]
+
+
+def translated_value(obj, field: str, language_code: str | None = None):
+    """The field's text for the reader, the language it is actually in, and its status.
+
+    modeltranslation falls back silently; the page must say when it did (L2).
+    """
+    language = language_code or translation.get_language() or "en"
+    for code in fallback_chain(language):
+        value = getattr(obj, f"{field}_{code.replace('-', '_')}", None)
+        if value:
+            status = (getattr(obj, "translation_status", None) or {}).get(code)
+            return value, code, status
+    return "", language, None

@@ -85,3 +85,47 @@ def current_language_code():
 @register.filter
 def terms_of(service, taxonomy_slug):
     return service.terms_of(taxonomy_slug)
+
+
+@register.simple_tag
+def option_count(counts, field_name, value):
+    """How many of the listed services have this filter option (D2)."""
+    value = getattr(value, "value", value)  # ModelChoiceIteratorValue → pk
+    if field_name == "channel":
+        return counts["channels"].get(value, 0)
+    try:
+        return counts["terms"].get(int(value), 0)
+    except (TypeError, ValueError):
+        return 0
+
+
+@register.inclusion_tag("core/_content.html")
+def content(obj, field, block=False, words=0):
+    """Translated content, marked with its real language when a fallback is shown (L2)."""
+    from django.utils.text import Truncator
+
+    from apps.core.i18n import translated_value
+
+    value, used, status = translated_value(obj, field)
+    if words:
+        value = Truncator(value).words(words)
+    reader = translation.get_language()
+    fallback = used != reader
+    return {
+        "value": value,
+        "lang": used,
+        "fallback": fallback,
+        "language_name": _language_display(used) if fallback else "",
+        "machine": status == "machine",
+        "block": block,
+        "dir": "rtl" if translation.get_language_info(used)["bidi"] else "ltr",
+        "reader_dir": "rtl" if translation.get_language_bidi() else "ltr",
+    }
+
+
+def _language_display(code):
+    from apps.core.i18n import babel_locale
+
+    locale = babel_locale()
+    base = code.split("-")[0]
+    return locale.languages.get(base) or code

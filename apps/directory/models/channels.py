@@ -114,7 +114,7 @@ class Channel(models.Model):
     URL_KINDS = {Kind.CHAT, Kind.WEB, Kind.MESSAGING}
 
     service = models.ForeignKey(Service, models.CASCADE, related_name="channels")
-    kind = models.CharField(_("kind"), max_length=10, choices=Kind.choices)
+    kind = models.CharField(_("kind"), max_length=10, choices=Kind.choices, db_index=True)
     label = models.CharField(_("label"), max_length=200, blank=True)
     description = models.TextField(_("notes"), blank=True)
     number = models.CharField(

@@ -1,0 +1,36 @@
+"""Content shown in a fallback language says so and carries the right lang (L2)."""
+
+import re
+
+from apps.directory.models import Service
+
+
+def test_content_in_the_readers_language_has_no_marker(client, demo):
+    service = Service.objects.get(name_en="Example National Helpline")
+    html = client.get(f"/fr/s/{service.pk}/").content.decode()
+    assert "Ligne nationale d’exemple" in html
+    assert 'class="shown-in"' not in html.split("<h1>")[1].split("</h1>")[0]
+
+
+def test_fallback_content_is_marked_with_its_language(client, demo):
+    service = Service.objects.get(name_en="Example National Helpline")
+    html = client.get(f"/vi/s/{service.pk}/").content.decode()
+    heading = html.split("<h1>")[1].split("</h1>")[0]
+    assert '<bdi lang="en">Example National Helpline</bdi>' in heading
+    assert re.search(r'class="shown-in">\(.+\)</small>', heading)
+    assert "Tiếng Anh" in heading  # the language is named in Vietnamese (CLDR)
+
+
+def test_fallback_follows_the_languages_chain(client, demo):
+    # Portuguese falls back to Spanish before English.
+    service = Service.objects.get(name_en="Example National Helpline")
+    html = client.get(f"/pt/s/{service.pk}/").content.decode()
+    assert '<bdi lang="es">Línea Nacional de Ejemplo</bdi>' in html
+
+
+def test_machine_drafted_translation_is_marked(client, demo):
+    service = Service.objects.get(name_en="Example National Helpline")
+    service.translation_status = {"fr": "machine"}
+    service.save()
+    html = client.get(f"/fr/s/{service.pk}/").content.decode()
+    assert html.count('class="shown-in"') >= 1
