@@ -22,6 +22,7 @@ from apps.core.env import (
     env_str,
     env_url,
 )
+from apps.core.sensitive_words import SENSITIVE_WORDS as DEFAULT_SENSITIVE_WORDS
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 DATA_DIR = Path(env_str("WAYMARK_DATA_DIR", str(BASE_DIR / "data")))
@@ -303,4 +304,4 @@ LOGGING = {
 }
 
 # Words no title, path or query string may contain, per language (QE-15).
-from apps.core.sensitive_words import SENSITIVE_WORDS  # noqa: E402
+SENSITIVE_WORDS = DEFAULT_SENSITIVE_WORDS
