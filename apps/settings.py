@@ -70,6 +70,9 @@ INSTALLED_APPS = [
     "django_filters",
     "apps.core",
     "apps.directory",
+    "apps.curation",
+    "apps.referrals",
+    "apps.interchange",
 ]
 
 MIDDLEWARE = [

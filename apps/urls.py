@@ -8,12 +8,14 @@ urlpatterns = [
     path("healthz", core_views.healthz, name="healthz"),
     path("readyz", core_views.readyz, name="readyz"),
     path("favicon.ico", core_views.favicon),
+    path("api/hsds/", include("apps.interchange.urls")),
 ]
 
 urlpatterns += i18n_patterns(
     path("exit/", core_views.quick_exit, name="exit"),
     path("safety/", core_views.browse_safely, name="browse-safely"),
     path("staff/", admin.site.urls),
+    path("list/", include("apps.referrals.urls")),
     path("", include("apps.directory.urls")),
 )
 
