@@ -61,13 +61,15 @@ CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS", [])
 INSTALLED_APPS = [
     # modeltranslation patches the admin, so it comes before it.
     "modeltranslation",
-    "django.contrib.admin",
+    "apps.curation.apps.WaymarkAdminConfig",
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",
     "django.contrib.messages",
     "django.contrib.staticfiles",
     "django_filters",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
     "apps.core",
     "apps.directory",
     "apps.curation",
@@ -85,6 +87,7 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django_otp.middleware.OTPMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "apps.core.middleware.NoAnonymousCookiesMiddleware",
@@ -151,6 +154,15 @@ CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_BROKER_TRANSPORT_OPTIONS = {"socket_connect_timeout": 1, "socket_timeout": 2}
 CELERY_BROKER_CONNECTION_TIMEOUT = 1
 CELERY_TIMEZONE = "UTC"
+CELERY_BEAT_SCHEDULE = {
+    "outbox-flush": {"task": "apps.curation.tasks.outbox_flush", "schedule": 60.0},
+    "verification-reminders": {
+        "task": "apps.curation.tasks.verification_reminders", "schedule": 6 * 60 * 60.0,
+    },
+    "purge-resolved-reports": {
+        "task": "apps.curation.tasks.purge_resolved_reports", "schedule": 24 * 60 * 60.0,
+    },
+}
 
 # --- Staff authentication -------------------------------------------------------------
 AUTH_PASSWORD_VALIDATORS = [
@@ -162,7 +174,12 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
-SESSION_COOKIE_AGE = 12 * 60 * 60
+# Staff sessions: 30 minutes idle (renewed on every request), 12 hours at most (SR-14,
+# enforced by apps.curation.middleware), stored server-side so logout ends them.
+SESSION_COOKIE_AGE = 30 * 60
+SESSION_SAVE_EVERY_REQUEST = True
+SESSION_ABSOLUTE_LIMIT_SECONDS = 12 * 60 * 60
+SESSION_COOKIE_NAME = "staff_session"
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
 CSRF_COOKIE_SAMESITE = "Strict"
@@ -277,6 +294,9 @@ if env_bool("BEHIND_PROXY", PRODUCTION):
 SECURE_REDIRECT_EXEMPT = [r"^healthz$", r"^readyz$"]
 
 # --- Waymark ------------------------------------------------------------------------
+# The public address, for links in staff emails.
+BASE_URL = env_url("WAYMARK_BASE_URL", "http://127.0.0.1:8000").rstrip("/")
+OTP_TOTP_ISSUER = env_str("WAYMARK_SITE_NAME", "Waymark")
 # A deployment may choose a neutral name so the tab title does not reveal the site (QE-15).
 SITE_NAME = env_str("WAYMARK_SITE_NAME", "Waymark")
 

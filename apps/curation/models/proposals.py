@@ -1,0 +1,75 @@
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class ProposalQuerySet(models.QuerySet):
+    def pending(self):
+        return self.filter(status=Proposal.Status.PENDING)
+
+    def visible_to(self, user):
+        """Partners see only their own organisation's proposals (SR-15)."""
+        profile = getattr(user, "staff_profile", None)
+        if user.is_superuser or (profile and profile.is_coordinator):
+            return self
+        if profile is None:
+            return self.none()
+        return self.filter(organization=profile.organization)
+
+
+class Proposal(models.Model):
+    """A change to a listing that goes live only when someone else approves it (C2)."""
+
+    class Action(models.TextChoices):
+        CREATE = "create", _("Create")
+        EDIT = "edit", _("Edit")
+        ARCHIVE = "archive", _("Archive")
+        RESTORE = "restore", _("Restore")
+
+    class Status(models.TextChoices):
+        PENDING = "pending", _("Waiting for review")
+        APPROVED = "approved", _("Approved")
+        REJECTED = "rejected", _("Rejected")
+        WITHDRAWN = "withdrawn", _("Withdrawn")
+
+    action = models.CharField(_("action"), max_length=8, choices=Action.choices)
+    target_model = models.CharField(_("kind of record"), max_length=40)
+    target_id = models.PositiveBigIntegerField(_("record"), null=True, blank=True)
+    organization = models.ForeignKey(
+        "directory.Organization", models.PROTECT, related_name="proposals",
+        verbose_name=_("organisation"),
+    )
+    # Field name → new value, for the concrete fields (every language column) and
+    # many-to-many ids; "base" holds the values they replace, for the diff and for
+    # detecting that the record changed since.
+    changes = models.JSONField(_("changes"), default=dict)
+    base = models.JSONField(_("previous values"), default=dict)
+    needs_coordinator = models.BooleanField(_("needs a coordinator"), default=False)
+    reasons = models.JSONField(_("why it needs a coordinator"), default=list, blank=True)
+    status = models.CharField(
+        _("status"), max_length=9, choices=Status.choices, default=Status.PENDING,
+        db_index=True,
+    )
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL, models.PROTECT, related_name="proposals",
+        verbose_name=_("proposed by"),
+    )
+    note = models.TextField(_("note to the reviewer"), blank=True)
+    created_at = models.DateTimeField(_("proposed at"), auto_now_add=True)
+    reviewer = models.ForeignKey(
+        settings.AUTH_USER_MODEL, models.PROTECT, null=True, blank=True, related_name="+",
+        verbose_name=_("reviewed by"),
+    )
+    reviewed_at = models.DateTimeField(_("reviewed at"), null=True, blank=True)
+    review_comment = models.TextField(_("review comment"), blank=True)
+
+    objects = ProposalQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("proposal")
+        verbose_name_plural = _("proposals")
+        ordering = ["-created_at"]
+        indexes = [models.Index(fields=["target_model", "target_id"])]
+
+    def __str__(self):
+        return f"{self.get_action_display()} {self.target_model} {self.target_id or ''}".strip()

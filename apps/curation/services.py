@@ -1,0 +1,307 @@
+"""Every write to a listing goes through here: proposals, review, audit, outbox (C2, SR-6/7).
+
+Views, admin actions, imports and restores call these functions; none writes listings
+itself. Each function is atomic and records its audit entries and follow-up work in the
+same transaction.
+"""
+
+import datetime as dt
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.db.models import Max
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from apps.directory.models.organizations import PublicationStatus
+
+from .contact_data import introduces_contact_data
+from .models import AuditEntry, OutboxMessage, Proposal, StaffProfile, Version
+from .registry import spec_for
+
+
+class ProposalError(Exception):
+    """A proposal cannot be submitted or reviewed; the message says why, plainly."""
+
+
+def profile_of(user) -> StaffProfile | None:
+    return getattr(user, "staff_profile", None)
+
+
+def is_coordinator(user) -> bool:
+    profile = profile_of(user)
+    return bool(user.is_superuser or (profile and profile.is_coordinator))
+
+
+def may_act_for(user, organization_id) -> bool:
+    """Partners act only for their own organisation (SR-15); coordinators for all."""
+    if is_coordinator(user):
+        return True
+    profile = profile_of(user)
+    return bool(profile and profile.is_partner and profile.organization_id == organization_id)
+
+
+# --- outbox ---------------------------------------------------------------------------
+
+def outbox_record(*, kind: str, key: str, payload: dict) -> OutboxMessage:
+    """Record follow-up work in the current transaction; sent after commit (RR-6)."""
+    message, _created = OutboxMessage.objects.get_or_create(
+        key=key, defaults={"kind": kind, "payload": payload}
+    )
+    from .tasks import enqueue_after_commit
+
+    enqueue_after_commit(message.pk)
+    return message
+
+
+def notify(*, user, template: str, key: str, context: dict) -> None:
+    """An email to a staff member, in their language, with links only (C7)."""
+    if not user.email:
+        return
+    profile = profile_of(user)
+    outbox_record(
+        kind=OutboxMessage.Kind.EMAIL,
+        key=key,
+        payload={"to": user.email, "language": profile.language if profile else "en",
+                 "template": template, "context": context},
+    )
+
+
+def purge_public_cache(reason: str) -> None:
+    outbox_record(
+        kind=OutboxMessage.Kind.CACHE_PURGE,
+        key=f"purge:{reason}:{timezone.now().isoformat()}",
+        payload={"reason": reason},
+    )
+
+
+# --- proposals ------------------------------------------------------------------------
+
+def _changed(spec, instance, values: dict) -> tuple[dict, dict]:
+    current = spec.snapshot(instance) if instance is not None else {}
+    changes = {k: v for k, v in values.items() if current.get(k) != v}
+    base = {k: current.get(k) for k in changes}
+    return changes, base
+
+
+def _coordinator_reasons(spec, changes: dict, base: dict) -> list[str]:
+    reasons = []
+    for name, value in changes.items():
+        if spec.is_contact_field(name):
+            reasons.append(f"contact:{name}")
+        elif introduces_contact_data(base.get(name), value):
+            reasons.append(f"free-text-contact:{name}")
+    return reasons
+
+
+@transaction.atomic
+def proposal_submit(*, by, model, values: dict, instance=None, action=None, note="",
+                    organization_id=None) -> Proposal:
+    """Propose new values for a record (or a new record); nothing changes until approval."""
+    spec = spec_for(model)
+    action = action or (Proposal.Action.EDIT if instance is not None else Proposal.Action.CREATE)
+    unknown = set(values) - set(spec.field_names())
+    if unknown:
+        raise ProposalError(_("These fields cannot be changed: %s") % ", ".join(sorted(unknown)))
+    organization_id = organization_id or spec.organization_id_from(values, instance)
+    if organization_id is None and spec.organization_field != "self":
+        raise ProposalError(_("Choose the organisation this belongs to."))
+    if spec.organization_field != "self" or instance is not None:
+        if not may_act_for(by, organization_id):
+            raise PermissionDenied
+    elif not is_coordinator(by):
+        raise PermissionDenied  # only coordinators propose new organisations
+    changes, base = _changed(spec, instance, values)
+    if action == Proposal.Action.EDIT and not changes:
+        raise ProposalError(_("Nothing was changed."))
+    reasons = _coordinator_reasons(spec, changes, base)
+    proposal = Proposal.objects.create(
+        action=action,
+        target_model=spec.name,
+        target_id=instance.pk if instance is not None else None,
+        organization_id=organization_id or (instance.pk if instance else None),
+        changes=changes,
+        base=base,
+        needs_coordinator=bool(reasons),
+        reasons=reasons,
+        author=by,
+        note=note,
+    )
+    _audit(by, "proposal.submitted", proposal, spec.name, proposal.target_id)
+    return proposal
+
+
+def _audit(actor, action, proposal, target_model, target_id, *, field="", old=None, new=None):
+    return AuditEntry.objects.create(
+        actor=actor, action=action, target_model=target_model, target_id=target_id,
+        organization_id=proposal.organization_id if proposal else None,
+        field=field, old_value=old, new_value=new, proposal=proposal,
+    )
+
+
+def may_review(user, proposal) -> bool:
+    if user.pk == proposal.author_id:
+        return False  # four eyes: never one's own change (SR-6)
+    if is_coordinator(user):
+        return True
+    if proposal.needs_coordinator:
+        return False
+    profile = profile_of(user)
+    return bool(
+        profile and profile.role == StaffProfile.Role.PARTNER_MANAGER
+        and profile.organization_id == proposal.organization_id
+    )
+
+
+def _locked_pending(proposal) -> Proposal:
+    proposal = Proposal.objects.select_for_update().get(pk=proposal.pk)
+    if proposal.status != Proposal.Status.PENDING:
+        raise ProposalError(_("This proposal has already been reviewed."))
+    return proposal
+
+
+def _snapshot_version(spec, instance, proposal):
+    last = Version.objects.filter(target_model=spec.name, target_id=instance.pk).aggregate(
+        n=Max("number")
+    )["n"]
+    return Version.objects.create(
+        target_model=spec.name, target_id=instance.pk, number=(last or 0) + 1,
+        snapshot=spec.snapshot(instance), proposal=proposal,
+    )
+
+
+@transaction.atomic
+def proposal_approve(*, proposal, by, comment="") -> Proposal:
+    """Publish a proposal: apply it, audit every field, keep a version, notify (C2, SR-10)."""
+    proposal = _locked_pending(proposal)
+    if by.pk == proposal.author_id:
+        raise ProposalError(_("You cannot approve your own proposal."))
+    if not may_review(by, proposal):
+        raise PermissionDenied
+    spec = spec_for(proposal.target_model)
+    model = spec.model
+    if proposal.action == Proposal.Action.CREATE:
+        instance = model()
+        if hasattr(instance, "status"):
+            instance.status = PublicationStatus.PUBLISHED
+    else:
+        instance = model._default_manager.select_for_update().get(pk=proposal.target_id)
+        current = spec.snapshot(instance)
+        stale = [k for k, v in proposal.base.items() if current.get(k) != v]
+        if stale:
+            raise ProposalError(
+                _("The listing changed after this was proposed (%s). Ask for a new proposal.")
+                % ", ".join(sorted(stale))
+            )
+    before = spec.snapshot(instance) if instance.pk else {}
+    try:
+        if proposal.action == Proposal.Action.ARCHIVE:
+            instance.status = PublicationStatus.ARCHIVED
+            instance.save(update_fields=["status"])
+        elif proposal.action == Proposal.Action.RESTORE and hasattr(instance, "status"):
+            instance.status = PublicationStatus.PUBLISHED
+            spec.apply(instance, proposal.changes)
+        else:
+            spec.apply(instance, proposal.changes)
+    except ValidationError as error:
+        raise ProposalError(_("This proposal is not valid: %s") % "; ".join(error.messages)) from None
+    after = spec.snapshot(instance)
+    proposal.target_id = instance.pk
+    proposal.status = Proposal.Status.APPROVED
+    proposal.reviewer = by
+    proposal.reviewed_at = timezone.now()
+    proposal.review_comment = comment
+    proposal.save()
+    _audit(by, "proposal.approved", proposal, spec.name, instance.pk)
+    for name in sorted(set(before) | set(after)):
+        if before.get(name) != after.get(name):
+            _audit(by, "field.changed", proposal, spec.name, instance.pk, field=name,
+                   old=before.get(name), new=after.get(name))
+    if proposal.action in (Proposal.Action.ARCHIVE, Proposal.Action.RESTORE):
+        _audit(by, f"record.{proposal.action}d", proposal, spec.name, instance.pk,
+               field="status", old=before.get("status"), new=getattr(instance, "status", None))
+    _snapshot_version(spec, instance, proposal)
+    notify(user=proposal.author, template="approved", key=f"proposal:{proposal.pk}:approved",
+           context={"proposal": proposal.pk})
+    purge_public_cache(f"proposal-{proposal.pk}")
+    return proposal
+
+
+@transaction.atomic
+def proposal_reject(*, proposal, by, comment="") -> Proposal:
+    proposal = _locked_pending(proposal)
+    if not may_review(by, proposal):
+        raise PermissionDenied
+    proposal.status = Proposal.Status.REJECTED
+    proposal.reviewer, proposal.reviewed_at = by, timezone.now()
+    proposal.review_comment = comment
+    proposal.save()
+    _audit(by, "proposal.rejected", proposal, proposal.target_model, proposal.target_id)
+    notify(user=proposal.author, template="rejected", key=f"proposal:{proposal.pk}:rejected",
+           context={"proposal": proposal.pk})
+    return proposal
+
+
+@transaction.atomic
+def proposal_withdraw(*, proposal, by) -> Proposal:
+    proposal = _locked_pending(proposal)
+    if by.pk != proposal.author_id:
+        raise PermissionDenied
+    proposal.status = Proposal.Status.WITHDRAWN
+    proposal.save(update_fields=["status"])
+    _audit(by, "proposal.withdrawn", proposal, proposal.target_model, proposal.target_id)
+    return proposal
+
+
+def proposal_archive(*, by, instance, note="") -> Proposal:
+    """Soft deletion is a proposal too (RR-2); hard purge only by a command."""
+    return proposal_submit(by=by, model=type(instance), values={}, instance=instance,
+                           action=Proposal.Action.ARCHIVE, note=note)
+
+
+def version_restore(*, by, version: Version, note="") -> Proposal:
+    """Restoring version k is a new proposal with version k's values, reviewed as usual."""
+    spec = spec_for(version.target_model)
+    instance = spec.model._default_manager.get(pk=version.target_id)
+    action = Proposal.Action.EDIT
+    if getattr(instance, "status", None) == PublicationStatus.ARCHIVED:
+        action = Proposal.Action.RESTORE
+    values = {k: v for k, v in version.snapshot.items() if k in spec.field_names()}
+    return proposal_submit(by=by, model=spec.model, values=values, instance=instance,
+                           action=action, note=note or f"restore version {version.number}")
+
+
+# --- verification ---------------------------------------------------------------------
+
+DEFAULT_CADENCE_DAYS = 180
+CADENCE_DAYS = {"hotline": 90, "emergency-housing": 90, "reporting": 90}
+
+
+def cadence_for(service) -> int:
+    codes = [t.code for t in service.terms.all() if t.taxonomy.slug == "service-type"]
+    return min([CADENCE_DAYS.get(code, DEFAULT_CADENCE_DAYS) for code in codes] or
+               [DEFAULT_CADENCE_DAYS])
+
+
+@transaction.atomic
+def service_confirm(*, service, by) -> None:
+    """A partner confirms "still correct" in one step; it is recorded (C4)."""
+    if not may_act_for(by, service.organization_id):
+        raise PermissionDenied
+    profile = profile_of(by)
+    today = timezone.localdate()
+    old = {"assured_date": service.assured_date and service.assured_date.isoformat(),
+           "verify_by": service.verify_by and service.verify_by.isoformat()}
+    service.assured_date = today
+    service.assurer_id = profile.organization_id if profile and profile.organization_id else (
+        service.organization_id
+    )
+    service.verify_by = today + dt.timedelta(days=cadence_for(service))
+    service.save(update_fields=["assured_date", "assurer", "verify_by", "last_modified"])
+    AuditEntry.objects.create(
+        actor=by, action="service.verified", target_model="service", target_id=service.pk,
+        organization_id=service.organization_id, field="assured_date", old_value=old,
+        new_value={"assured_date": today.isoformat(),
+                   "verify_by": service.verify_by.isoformat()},
+    )
+    purge_public_cache(f"verified-{service.pk}")

@@ -1,0 +1,89 @@
+"""Background work, delivered from the outbox (RR-6…RR-8).
+
+A request records an OutboxMessage in its own transaction; after commit we try to hand
+its id to the broker, giving up at once if the broker is away. ``outbox_flush`` (Celery
+beat, every minute) picks up anything not yet delivered. ``outbox_deliver`` locks the
+row, does the work once and marks it delivered, so running it twice sends one email.
+"""
+
+import logging
+
+from celery import shared_task
+from django.conf import settings
+from django.core.cache import cache
+from django.core.mail import send_mail
+from django.db import transaction
+from django.template.loader import render_to_string
+from django.utils import timezone, translation
+
+from .models import OutboxMessage
+
+logger = logging.getLogger(__name__)
+
+
+def enqueue_after_commit(message_id: int) -> None:
+    def send():
+        try:
+            outbox_deliver.apply_async((message_id,), retry=False)
+        except Exception as error:  # noqa: BLE001 - broker away: the flush will deliver it
+            logger.warning("broker unavailable, outbox %s left for flush: %s",
+                           message_id, type(error).__name__)
+
+    transaction.on_commit(send)
+
+
+@shared_task(acks_late=True, ignore_result=True)
+def outbox_deliver(message_id: int) -> bool:
+    with transaction.atomic():
+        message = (
+            OutboxMessage.objects.select_for_update(skip_locked=True)
+            .filter(pk=message_id, delivered_at__isnull=True)
+            .first()
+        )
+        if message is None:
+            return False  # delivered already, or being delivered by another worker
+        message.attempts += 1
+        try:
+            HANDLERS[message.kind](message.payload)
+        except Exception as error:
+            message.last_error = type(error).__name__
+            OutboxMessage.objects.filter(pk=message.pk).update(
+                attempts=message.attempts, last_error=message.last_error
+            )
+            raise
+        message.delivered_at = timezone.now()
+        message.save(update_fields=["attempts", "delivered_at", "last_error"])
+    return True
+
+
+@shared_task(ignore_result=True)
+def outbox_flush(limit: int = 200) -> int:
+    """Deliver what the broker could not take at the time (beat, every minute)."""
+    delivered = 0
+    for message_id in OutboxMessage.objects.undelivered().values_list("pk", flat=True)[:limit]:
+        try:
+            delivered += bool(outbox_deliver(message_id))
+        except Exception as error:  # noqa: BLE001 - counted and kept for the next flush
+            logger.warning("outbox %s not delivered: %s", message_id, type(error).__name__)
+    return delivered
+
+
+def send_email(payload: dict) -> None:
+    """Rendered in the recipient's language; links only, never listing content (C7)."""
+    with translation.override(payload.get("language") or "en"):
+        context = {**payload.get("context", {}), "SITE_NAME": settings.SITE_NAME,
+                   "BASE_URL": settings.BASE_URL}
+        subject = render_to_string(f"curation/email/{payload['template']}_subject.txt",
+                                   context).strip()
+        body = render_to_string(f"curation/email/{payload['template']}.txt", context)
+    send_mail(subject, body, settings.DEFAULT_FROM_EMAIL, [payload["to"]])
+
+
+def purge_cache(payload: dict) -> None:
+    cache.clear()
+
+
+HANDLERS = {
+    OutboxMessage.Kind.EMAIL: send_email,
+    OutboxMessage.Kind.CACHE_PURGE: purge_cache,
+}
