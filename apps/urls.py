@@ -16,6 +16,7 @@ urlpatterns += i18n_patterns(
     path("safety/", core_views.browse_safely, name="browse-safely"),
     path("staff/", admin.site.urls),
     path("list/", include("apps.referrals.urls")),
+    path("", include("apps.curation.report_urls")),
     path("", include("apps.directory.urls")),
 )
 

@@ -18,7 +18,9 @@ def contact_tokens(text) -> set[str]:
     plain = normalise_digits(unicodedata.normalize("NFKC", text))
     found = {m.group(0).lower().rstrip(".,;)") for m in _URL.finditer(plain)}
     found |= {m.group(0).lower() for m in _EMAIL.finditer(plain)}
-    for match in phonenumbers.PhoneNumberMatcher(plain, "ZZ", leniency=phonenumbers.Leniency.POSSIBLE):
+    for match in phonenumbers.PhoneNumberMatcher(
+        plain, "ZZ", leniency=phonenumbers.Leniency.POSSIBLE
+    ):
         found.add(phonenumbers.format_number(match.number, phonenumbers.PhoneNumberFormat.E164))
     for candidate in re.findall(r"\+?\d[\d\s().-]{6,}\d", plain):
         digits = re.sub(r"\D", "", candidate)

@@ -28,8 +28,16 @@ from apps.directory.models import (
 LANGUAGE_SUFFIXES = [code.replace("-", "_") for code, _name in settings.LANGUAGES]
 # Never proposed directly: status moves through create/archive/restore proposals, and
 # verification through service_confirm.
-NOT_PROPOSED = {"id", "status", "last_modified", "is_demo", "assured_date", "assurer",
-                "verify_by", "translation_status"}
+NOT_PROPOSED = {
+    "id",
+    "status",
+    "last_modified",
+    "is_demo",
+    "assured_date",
+    "assurer",
+    "verify_by",
+    "translation_status",
+}
 
 
 def to_plain(value):
@@ -56,8 +64,11 @@ class Spec:
 
     def fields(self) -> list[models.Field]:
         return [
-            f for f in self.model._meta.concrete_fields
-            if f.name not in NOT_PROPOSED and f.editable and not f.primary_key
+            f
+            for f in self.model._meta.concrete_fields
+            if f.name not in NOT_PROPOSED
+            and f.editable
+            and not f.primary_key
             # modeltranslation's virtual "name" field proxies the language columns.
             and not (f.name in self.translated_base_names())
         ]
@@ -74,9 +85,11 @@ class Spec:
         return [f.attname for f in self.fields()] + list(self.collections)
 
     def organization_of(self, instance) -> Organization:
-        return instance if self.organization_field == "self" else getattr(
-            instance, self.organization_field
-        )
+        if self.organization_field == "self":
+            return instance
+        for step in self.organization_field.split("."):
+            instance = getattr(instance, step)
+        return instance
 
     def organization_id_from(self, changes: dict, instance=None) -> int | None:
         if instance is not None:
@@ -118,6 +131,7 @@ class Spec:
 
 # --- collections ----------------------------------------------------------------------
 
+
 def _terms_read(service):
     return sorted(service.terms.values_list("pk", flat=True))
 
@@ -142,9 +156,8 @@ def _languages_write(service, rows):
 
 def _areas_read(service):
     return sorted(
-        (area.region.code if area.region_id else "*") for area in service.areas.select_related(
-            "region"
-        )
+        (area.region.code if area.region_id else "*")
+        for area in service.areas.select_related("region")
     )
 
 
@@ -155,7 +168,8 @@ def _areas_write(service, codes):
             ServiceArea.objects.create(service=service, scope=ServiceArea.Scope.INTERNATIONAL)
         else:
             ServiceArea.objects.create(
-                service=service, scope=ServiceArea.Scope.REGION,
+                service=service,
+                scope=ServiceArea.Scope.REGION,
                 region=Region.objects.get(code=code),
             )
 
@@ -179,7 +193,9 @@ def _periods_write(channel, rows):
     channel.periods.all().delete()
     for weekday, opens, closes in rows:
         period = OpeningPeriod(
-            channel=channel, weekday=weekday, opens=dt.time.fromisoformat(opens),
+            channel=channel,
+            weekday=weekday,
+            opens=dt.time.fromisoformat(opens),
             closes=dt.time.fromisoformat(closes),
         )
         period.full_clean()
@@ -188,8 +204,12 @@ def _periods_write(channel, rows):
 
 def _exceptions_read(channel):
     return [
-        [e.date.isoformat(), e.closed, e.opens and e.opens.isoformat(),
-         e.closes and e.closes.isoformat()]
+        [
+            e.date.isoformat(),
+            e.closed,
+            e.opens and e.opens.isoformat(),
+            e.closes and e.closes.isoformat(),
+        ]
         for e in channel.exceptions.order_by("date")
     ]
 
@@ -198,7 +218,9 @@ def _exceptions_write(channel, rows):
     channel.exceptions.all().delete()
     for day, closed, opens, closes in rows:
         ScheduleException.objects.create(
-            channel=channel, date=dt.date.fromisoformat(day), closed=closed,
+            channel=channel,
+            date=dt.date.fromisoformat(day),
+            closed=closed,
             opens=opens and dt.time.fromisoformat(opens),
             closes=closes and dt.time.fromisoformat(closes),
         )
@@ -209,7 +231,8 @@ SPECS = {
     for spec in (
         Spec(Organization, "self", contact_fields={"website", "email"}),
         Spec(
-            Service, "organization",
+            Service,
+            "organization",
             collections={
                 "terms": (_terms_read, _terms_write),
                 "languages": (_languages_read, _languages_write),
@@ -217,12 +240,23 @@ SPECS = {
             },
         ),
         Spec(
-            Location, "organization",
-            contact_fields={"visibility", "address_1", "city", "postal_code", "latitude",
-                            "longitude", "region", "region_label", "name"},
+            Location,
+            "organization",
+            contact_fields={
+                "visibility",
+                "address_1",
+                "city",
+                "postal_code",
+                "latitude",
+                "longitude",
+                "region",
+                "region_label",
+                "name",
+            },
         ),
         Spec(
-            Channel, "service.organization",
+            Channel,
+            "service.organization",
             contact_fields={"kind", "number", "url", "email", "location", "service"},
             collections={
                 "languages": (_channel_languages_read, _channel_languages_write),

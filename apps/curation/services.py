@@ -43,6 +43,7 @@ def may_act_for(user, organization_id) -> bool:
 
 # --- outbox ---------------------------------------------------------------------------
 
+
 def outbox_record(*, kind: str, key: str, payload: dict) -> OutboxMessage:
     """Record follow-up work in the current transaction; sent after commit (RR-6)."""
     message, _created = OutboxMessage.objects.get_or_create(
@@ -62,8 +63,12 @@ def notify(*, user, template: str, key: str, context: dict) -> None:
     outbox_record(
         kind=OutboxMessage.Kind.EMAIL,
         key=key,
-        payload={"to": user.email, "language": profile.language if profile else "en",
-                 "template": template, "context": context},
+        payload={
+            "to": user.email,
+            "language": profile.language if profile else "en",
+            "template": template,
+            "context": context,
+        },
     )
 
 
@@ -76,6 +81,7 @@ def purge_public_cache(reason: str) -> None:
 
 
 # --- proposals ------------------------------------------------------------------------
+
 
 def _changed(spec, instance, values: dict) -> tuple[dict, dict]:
     current = spec.snapshot(instance) if instance is not None else {}
@@ -95,10 +101,14 @@ def _coordinator_reasons(spec, changes: dict, base: dict) -> list[str]:
 
 
 @transaction.atomic
-def proposal_submit(*, by, model, values: dict, instance=None, action=None, note="",
-                    organization_id=None) -> Proposal:
+def proposal_submit(
+    *, by, model, values: dict, instance=None, action=None, note="", organization_id=None
+) -> Proposal:
     """Propose new values for a record (or a new record); nothing changes until approval."""
     spec = spec_for(model)
+    if instance is not None:
+        # The base of the diff is what is stored now, not what the caller holds.
+        instance = spec.model._default_manager.get(pk=instance.pk)
     action = action or (Proposal.Action.EDIT if instance is not None else Proposal.Action.CREATE)
     unknown = set(values) - set(spec.field_names())
     if unknown:
@@ -133,9 +143,15 @@ def proposal_submit(*, by, model, values: dict, instance=None, action=None, note
 
 def _audit(actor, action, proposal, target_model, target_id, *, field="", old=None, new=None):
     return AuditEntry.objects.create(
-        actor=actor, action=action, target_model=target_model, target_id=target_id,
+        actor=actor,
+        action=action,
+        target_model=target_model,
+        target_id=target_id,
         organization_id=proposal.organization_id if proposal else None,
-        field=field, old_value=old, new_value=new, proposal=proposal,
+        field=field,
+        old_value=old,
+        new_value=new,
+        proposal=proposal,
     )
 
 
@@ -148,7 +164,8 @@ def may_review(user, proposal) -> bool:
         return False
     profile = profile_of(user)
     return bool(
-        profile and profile.role == StaffProfile.Role.PARTNER_MANAGER
+        profile
+        and profile.role == StaffProfile.Role.PARTNER_MANAGER
         and profile.organization_id == proposal.organization_id
     )
 
@@ -165,8 +182,11 @@ def _snapshot_version(spec, instance, proposal):
         n=Max("number")
     )["n"]
     return Version.objects.create(
-        target_model=spec.name, target_id=instance.pk, number=(last or 0) + 1,
-        snapshot=spec.snapshot(instance), proposal=proposal,
+        target_model=spec.name,
+        target_id=instance.pk,
+        number=(last or 0) + 1,
+        snapshot=spec.snapshot(instance),
+        proposal=proposal,
     )
 
 
@@ -204,7 +224,9 @@ def proposal_approve(*, proposal, by, comment="") -> Proposal:
         else:
             spec.apply(instance, proposal.changes)
     except ValidationError as error:
-        raise ProposalError(_("This proposal is not valid: %s") % "; ".join(error.messages)) from None
+        raise ProposalError(
+            _("This proposal is not valid: %s") % "; ".join(error.messages)
+        ) from None
     after = spec.snapshot(instance)
     proposal.target_id = instance.pk
     proposal.status = Proposal.Status.APPROVED
@@ -215,14 +237,34 @@ def proposal_approve(*, proposal, by, comment="") -> Proposal:
     _audit(by, "proposal.approved", proposal, spec.name, instance.pk)
     for name in sorted(set(before) | set(after)):
         if before.get(name) != after.get(name):
-            _audit(by, "field.changed", proposal, spec.name, instance.pk, field=name,
-                   old=before.get(name), new=after.get(name))
+            _audit(
+                by,
+                "field.changed",
+                proposal,
+                spec.name,
+                instance.pk,
+                field=name,
+                old=before.get(name),
+                new=after.get(name),
+            )
     if proposal.action in (Proposal.Action.ARCHIVE, Proposal.Action.RESTORE):
-        _audit(by, f"record.{proposal.action}d", proposal, spec.name, instance.pk,
-               field="status", old=before.get("status"), new=getattr(instance, "status", None))
+        _audit(
+            by,
+            f"record.{proposal.action}d",
+            proposal,
+            spec.name,
+            instance.pk,
+            field="status",
+            old=before.get("status"),
+            new=getattr(instance, "status", None),
+        )
     _snapshot_version(spec, instance, proposal)
-    notify(user=proposal.author, template="approved", key=f"proposal:{proposal.pk}:approved",
-           context={"proposal": proposal.pk})
+    notify(
+        user=proposal.author,
+        template="approved",
+        key=f"proposal:{proposal.pk}:approved",
+        context={"proposal": proposal.pk},
+    )
     purge_public_cache(f"proposal-{proposal.pk}")
     return proposal
 
@@ -237,8 +279,12 @@ def proposal_reject(*, proposal, by, comment="") -> Proposal:
     proposal.review_comment = comment
     proposal.save()
     _audit(by, "proposal.rejected", proposal, proposal.target_model, proposal.target_id)
-    notify(user=proposal.author, template="rejected", key=f"proposal:{proposal.pk}:rejected",
-           context={"proposal": proposal.pk})
+    notify(
+        user=proposal.author,
+        template="rejected",
+        key=f"proposal:{proposal.pk}:rejected",
+        context={"proposal": proposal.pk},
+    )
     return proposal
 
 
@@ -255,8 +301,14 @@ def proposal_withdraw(*, proposal, by) -> Proposal:
 
 def proposal_archive(*, by, instance, note="") -> Proposal:
     """Soft deletion is a proposal too (RR-2); hard purge only by a command."""
-    return proposal_submit(by=by, model=type(instance), values={}, instance=instance,
-                           action=Proposal.Action.ARCHIVE, note=note)
+    return proposal_submit(
+        by=by,
+        model=type(instance),
+        values={},
+        instance=instance,
+        action=Proposal.Action.ARCHIVE,
+        note=note,
+    )
 
 
 def version_restore(*, by, version: Version, note="") -> Proposal:
@@ -267,8 +319,14 @@ def version_restore(*, by, version: Version, note="") -> Proposal:
     if getattr(instance, "status", None) == PublicationStatus.ARCHIVED:
         action = Proposal.Action.RESTORE
     values = {k: v for k, v in version.snapshot.items() if k in spec.field_names()}
-    return proposal_submit(by=by, model=spec.model, values=values, instance=instance,
-                           action=action, note=note or f"restore version {version.number}")
+    return proposal_submit(
+        by=by,
+        model=spec.model,
+        values=values,
+        instance=instance,
+        action=action,
+        note=note or f"restore version {version.number}",
+    )
 
 
 # --- verification ---------------------------------------------------------------------
@@ -279,8 +337,9 @@ CADENCE_DAYS = {"hotline": 90, "emergency-housing": 90, "reporting": 90}
 
 def cadence_for(service) -> int:
     codes = [t.code for t in service.terms.all() if t.taxonomy.slug == "service-type"]
-    return min([CADENCE_DAYS.get(code, DEFAULT_CADENCE_DAYS) for code in codes] or
-               [DEFAULT_CADENCE_DAYS])
+    return min(
+        [CADENCE_DAYS.get(code, DEFAULT_CADENCE_DAYS) for code in codes] or [DEFAULT_CADENCE_DAYS]
+    )
 
 
 @transaction.atomic
@@ -290,18 +349,26 @@ def service_confirm(*, service, by) -> None:
         raise PermissionDenied
     profile = profile_of(by)
     today = timezone.localdate()
-    old = {"assured_date": service.assured_date and service.assured_date.isoformat(),
-           "verify_by": service.verify_by and service.verify_by.isoformat()}
+    old = {
+        "assured_date": service.assured_date and service.assured_date.isoformat(),
+        "verify_by": service.verify_by and service.verify_by.isoformat(),
+    }
     service.assured_date = today
-    service.assurer_id = profile.organization_id if profile and profile.organization_id else (
-        service.organization_id
+    service.assurer_id = (
+        profile.organization_id
+        if profile and profile.organization_id
+        else (service.organization_id)
     )
     service.verify_by = today + dt.timedelta(days=cadence_for(service))
     service.save(update_fields=["assured_date", "assurer", "verify_by", "last_modified"])
     AuditEntry.objects.create(
-        actor=by, action="service.verified", target_model="service", target_id=service.pk,
-        organization_id=service.organization_id, field="assured_date", old_value=old,
-        new_value={"assured_date": today.isoformat(),
-                   "verify_by": service.verify_by.isoformat()},
+        actor=by,
+        action="service.verified",
+        target_model="service",
+        target_id=service.pk,
+        organization_id=service.organization_id,
+        field="assured_date",
+        old_value=old,
+        new_value={"assured_date": today.isoformat(), "verify_by": service.verify_by.isoformat()},
     )
     purge_public_cache(f"verified-{service.pk}")

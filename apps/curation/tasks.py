@@ -26,8 +26,9 @@ def enqueue_after_commit(message_id: int) -> None:
         try:
             outbox_deliver.apply_async((message_id,), retry=False)
         except Exception as error:  # noqa: BLE001 - broker away: the flush will deliver it
-            logger.warning("broker unavailable, outbox %s left for flush: %s",
-                           message_id, type(error).__name__)
+            logger.warning(
+                "broker unavailable, outbox %s left for flush: %s", message_id, type(error).__name__
+            )
 
     transaction.on_commit(send)
 
@@ -71,10 +72,14 @@ def outbox_flush(limit: int = 200) -> int:
 def send_email(payload: dict) -> None:
     """Rendered in the recipient's language; links only, never listing content (C7)."""
     with translation.override(payload.get("language") or "en"):
-        context = {**payload.get("context", {}), "SITE_NAME": settings.SITE_NAME,
-                   "BASE_URL": settings.BASE_URL}
-        subject = render_to_string(f"curation/email/{payload['template']}_subject.txt",
-                                   context).strip()
+        context = {
+            **payload.get("context", {}),
+            "SITE_NAME": settings.SITE_NAME,
+            "BASE_URL": settings.BASE_URL,
+        }
+        subject = render_to_string(
+            f"curation/email/{payload['template']}_subject.txt", context
+        ).strip()
         body = render_to_string(f"curation/email/{payload['template']}.txt", context)
     send_mail(subject, body, settings.DEFAULT_FROM_EMAIL, [payload["to"]])
 
@@ -87,3 +92,55 @@ HANDLERS = {
     OutboxMessage.Kind.EMAIL: send_email,
     OutboxMessage.Kind.CACHE_PURGE: purge_cache,
 }
+
+
+REMINDER_DAYS = (30, 7, 0)
+
+
+@shared_task(ignore_result=True)
+def verification_reminders(today=None) -> int:
+    """Remind partners 30 and 7 days before a listing's verify-by date, and on the day.
+
+    Safe to run as often as beat likes: each reminder has its own outbox key (C4).
+    """
+    import datetime as dt
+
+    from apps.directory.models import Service
+
+    from .models import StaffProfile
+    from .services import notify
+
+    today = today or timezone.localdate()
+    recorded = 0
+    for days in REMINDER_DAYS:
+        due = today + dt.timedelta(days=days)
+        services = Service.objects.published().filter(verify_by=due)
+        for service in services:
+            staff = StaffProfile.objects.filter(
+                organization_id=service.organization_id, role__in=StaffProfile.PARTNER_ROLES
+            ).select_related("user")
+            for profile in staff:
+                with transaction.atomic():
+                    notify(
+                        user=profile.user,
+                        template="verify_reminder",
+                        key=f"verify:{service.pk}:{service.verify_by}:{days}:{profile.user_id}",
+                        context={
+                            "service": service.pk,
+                            "days": days,
+                            "verify_by": service.verify_by.isoformat(),
+                        },
+                    )
+                recorded += 1
+    return recorded
+
+
+@shared_task(ignore_result=True)
+def purge_resolved_reports() -> int:
+    """Problem reports are deleted 90 days after they were resolved (C5)."""
+    from .models import ProblemReport
+
+    deleted, _rows = ProblemReport.objects.resolved_before(
+        timezone.now() - timezone.timedelta(days=90)
+    ).delete()
+    return deleted

@@ -1,84 +1,193 @@
-"""The staff side of the directory, until curation puts proposals in front of every write."""
+"""The directory in the staff area. Every save is a proposal (apps.curation)."""
 
+import datetime as dt
+
+from django import forms
 from django.contrib import admin
-from modeltranslation.admin import TranslationAdmin, TranslationTabularInline
+from django.utils.translation import gettext_lazy as _
+from modeltranslation.admin import TranslationAdmin
+
+from apps.curation.admin_mixins import CuratedAdmin
 
 from .models import (
     Channel,
     Language,
     Location,
-    OpeningPeriod,
     Organization,
     Region,
-    ScheduleException,
     Service,
-    ServiceArea,
     Taxonomy,
     TaxonomyTerm,
 )
 
 
-class ChannelInline(TranslationTabularInline):
-    model = Channel
-    extra = 0
-    fields = ("kind", "number", "url", "email", "label", "is_24_7", "get_help_now", "position")
+class ServiceForm(forms.ModelForm):
+    spoken = forms.ModelMultipleChoiceField(
+        label=_("Languages"),
+        queryset=Language.objects.all(),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+    )
+    interpreted = forms.ModelMultipleChoiceField(
+        label=_("Languages through an interpreter"),
+        queryset=Language.objects.all(),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+    )
+    worldwide = forms.BooleanField(label=_("Available anywhere"), required=False)
+    regions = forms.ModelMultipleChoiceField(
+        label=_("Regions served"), queryset=Region.objects.all(), required=False
+    )
 
+    class Meta:
+        model = Service
+        fields = "__all__"
 
-class ServiceAreaInline(admin.TabularInline):
-    model = ServiceArea
-    extra = 0
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if self.instance.pk:
+            rows = self.instance.service_languages.all()
+            self.initial["spoken"] = [r.language_id for r in rows if not r.through_interpreter]
+            self.initial["interpreted"] = [r.language_id for r in rows if r.through_interpreter]
+            areas = list(self.instance.areas.all())
+            self.initial["worldwide"] = any(a.region_id is None for a in areas)
+            self.initial["regions"] = [a.region_id for a in areas if a.region_id]
 
 
 @admin.register(Service)
-class ServiceAdmin(TranslationAdmin):
-    list_display = ("name", "organization", "status", "assured_date")
+class ServiceAdmin(CuratedAdmin, TranslationAdmin):
+    form = ServiceForm
+    list_display = ("name", "organization", "status", "verify_by")
     list_filter = ("status", "is_free")
     search_fields = ("name", "organization__name")
     filter_horizontal = ("terms",)
-    inlines = [ChannelInline, ServiceAreaInline]
+    exclude = ("status", "assured_date", "assurer", "verify_by", "translation_status")
+    actions = ["propose_archive", "confirm_still_correct"]
+
+    @admin.action(description=_("Confirm the selected listings are still correct"))
+    def confirm_still_correct(self, request, queryset):
+        from apps.curation.services import service_confirm
+
+        for service in queryset:
+            service_confirm(service=service, by=request.user)
+        self.message_user(request, _("Thank you: marked as verified today."))
+
+    def collection_values(self, form):
+        data = form.cleaned_data
+        interpreted = {lang.code for lang in data.get("interpreted") or []}
+        spoken = {lang.code for lang in data.get("spoken") or []} | interpreted
+        areas = ["*"] if data.get("worldwide") else []
+        return {
+            "terms": sorted(t.pk for t in data.get("terms") or []),
+            "languages": [[code, code in interpreted] for code in sorted(spoken)],
+            "areas": sorted(areas + [r.code for r in data.get("regions") or []]),
+        }
 
 
 @admin.register(Organization)
-class OrganizationAdmin(TranslationAdmin):
+class OrganizationAdmin(CuratedAdmin, TranslationAdmin):
+    organization_lookup = "pk"
     list_display = ("name", "status", "is_demo")
     list_filter = ("status",)
     search_fields = ("name",)
+    exclude = ("status", "is_demo", "translation_status")
 
 
 @admin.register(Location)
-class LocationAdmin(TranslationAdmin):
+class LocationAdmin(CuratedAdmin, TranslationAdmin):
     list_display = ("name", "organization", "visibility", "region")
     list_filter = ("visibility",)
 
 
-class OpeningPeriodInline(admin.TabularInline):
-    model = OpeningPeriod
-    extra = 0
+HOURS_HELP = _(
+    "One period per line: day number (0 = Monday … 6 = Sunday), opening and "
+    "closing time, e.g. “0 09:00 17:00”. A closing time earlier than the opening "
+    "time means the next day."
+)
 
 
-class ScheduleExceptionInline(TranslationTabularInline):
-    model = ScheduleException
-    extra = 0
+class ChannelForm(forms.ModelForm):
+    hours = forms.CharField(
+        label=_("Opening hours"),
+        required=False,
+        help_text=HOURS_HELP,
+        widget=forms.Textarea(attrs={"rows": 7}),
+    )
+
+    class Meta:
+        model = Channel
+        fields = "__all__"
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if self.instance.pk:
+            self.initial["hours"] = "\n".join(
+                f"{p.weekday} {p.opens:%H:%M} {p.closes:%H:%M}"
+                for p in self.instance.periods.order_by("weekday", "opens")
+            )
+
+    def clean_hours(self):
+        rows = []
+        for number, line in enumerate(self.cleaned_data["hours"].splitlines(), start=1):
+            if not line.strip():
+                continue
+            try:
+                day, opens, closes = line.split()
+                day = int(day)
+                opens, closes = dt.time.fromisoformat(opens), dt.time.fromisoformat(closes)
+                if not 0 <= day <= 6 or opens == closes:
+                    raise ValueError
+            except ValueError:
+                raise forms.ValidationError(
+                    _("Line %(number)d is not “day opens closes”, e.g. “0 09:00 17:00”."),
+                    params={"number": number},
+                ) from None
+            rows.append([day, opens.isoformat(), closes.isoformat()])
+        return sorted(rows)
 
 
 @admin.register(Channel)
-class ChannelAdmin(TranslationAdmin):
+class ChannelAdmin(CuratedAdmin, TranslationAdmin):
+    form = ChannelForm
+    organization_lookup = "service__organization"
     list_display = ("__str__", "service", "kind", "is_24_7")
     list_filter = ("kind",)
-    inlines = [OpeningPeriodInline, ScheduleExceptionInline]
+
+    def collection_values(self, form):
+        data = form.cleaned_data
+        return {
+            "languages": sorted(lang.code for lang in data.get("languages") or []),
+            "periods": data.get("hours") or [],
+        }
+
+
+class ReferenceDataAdmin(TranslationAdmin):
+    """Regions and vocabularies: coordinators only."""
+
+    def has_module_permission(self, request):
+        from apps.curation.services import is_coordinator
+
+        return is_coordinator(request.user)
+
+    has_view_permission = has_change_permission = has_add_permission = has_module_permission
 
 
 @admin.register(Region)
-class RegionAdmin(TranslationAdmin):
+class RegionAdmin(ReferenceDataAdmin):
     list_display = ("code", "kind", "parent")
     list_filter = ("kind",)
 
 
 @admin.register(TaxonomyTerm)
-class TaxonomyTermAdmin(TranslationAdmin):
+class TaxonomyTermAdmin(ReferenceDataAdmin):
     list_display = ("name", "code", "taxonomy", "position")
     list_filter = ("taxonomy",)
 
 
-admin.site.register(Taxonomy, TranslationAdmin)
-admin.site.register(Language)
+admin.site.register(Taxonomy, ReferenceDataAdmin)
+
+
+@admin.register(Language)
+class LanguageAdmin(admin.ModelAdmin):
+    has_module_permission = ReferenceDataAdmin.has_module_permission
+    has_view_permission = has_change_permission = has_add_permission = has_module_permission

@@ -4,5 +4,6 @@ from .audit import AuditEntry, Version
 from .outbox import OutboxMessage
 from .people import StaffProfile
 from .proposals import Proposal
+from .reports import ProblemReport
 
-__all__ = ["AuditEntry", "OutboxMessage", "Proposal", "StaffProfile", "Version"]
+__all__ = ["AuditEntry", "OutboxMessage", "ProblemReport", "Proposal", "StaffProfile", "Version"]

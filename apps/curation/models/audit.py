@@ -34,21 +34,30 @@ class AuditEntry(AppendOnly):
 
     at = models.DateTimeField(_("when"), auto_now_add=True, db_index=True)
     actor = models.ForeignKey(
-        settings.AUTH_USER_MODEL, models.PROTECT, null=True, related_name="+",
+        settings.AUTH_USER_MODEL,
+        models.PROTECT,
+        null=True,
+        related_name="+",
         verbose_name=_("who"),
     )
     action = models.CharField(_("action"), max_length=40)  # e.g. "proposal.approved"
     target_model = models.CharField(_("kind of record"), max_length=40)
     target_id = models.PositiveBigIntegerField(_("record"), null=True)
     organization = models.ForeignKey(
-        "directory.Organization", models.PROTECT, null=True, related_name="+",
+        "directory.Organization",
+        models.PROTECT,
+        null=True,
+        related_name="+",
         verbose_name=_("organisation"),
     )
     field = models.CharField(_("field"), max_length=80, blank=True)
     old_value = models.JSONField(_("old value"), null=True)
     new_value = models.JSONField(_("new value"), null=True)
     proposal = models.ForeignKey(
-        "curation.Proposal", models.PROTECT, null=True, related_name="audit_entries",
+        "curation.Proposal",
+        models.PROTECT,
+        null=True,
+        related_name="audit_entries",
         verbose_name=_("proposal"),
     )
 
@@ -70,7 +79,10 @@ class Version(AppendOnly):
     number = models.PositiveIntegerField(_("version"))
     snapshot = models.JSONField(_("snapshot"))
     proposal = models.ForeignKey(
-        "curation.Proposal", models.PROTECT, null=True, related_name="versions",
+        "curation.Proposal",
+        models.PROTECT,
+        null=True,
+        related_name="versions",
         verbose_name=_("proposal"),
     )
     at = models.DateTimeField(_("when"), auto_now_add=True)

@@ -15,13 +15,19 @@ class StaffProfile(models.Model):
     PARTNER_ROLES = {Role.PARTNER_EDITOR, Role.PARTNER_MANAGER}
 
     user = models.OneToOneField(
-        settings.AUTH_USER_MODEL, models.CASCADE, related_name="staff_profile",
+        settings.AUTH_USER_MODEL,
+        models.CASCADE,
+        related_name="staff_profile",
         verbose_name=_("user"),
     )
     role = models.CharField(_("role"), max_length=14, choices=Role.choices)
     organization = models.ForeignKey(
-        "directory.Organization", models.PROTECT, null=True, blank=True,
-        related_name="staff", verbose_name=_("organisation"),
+        "directory.Organization",
+        models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="staff",
+        verbose_name=_("organisation"),
         help_text=_("Required for partner editors and managers."),
     )
     language = models.CharField(
@@ -33,9 +39,8 @@ class StaffProfile(models.Model):
         verbose_name_plural = _("staff profiles")
         constraints = [
             models.CheckConstraint(
-                condition=~models.Q(role__in=["editor", "manager"]) | models.Q(
-                    organization__isnull=False
-                ),
+                condition=~models.Q(role__in=["editor", "manager"])
+                | models.Q(organization__isnull=False),
                 name="partner_has_organisation",
             )
         ]

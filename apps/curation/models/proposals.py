@@ -36,7 +36,9 @@ class Proposal(models.Model):
     target_model = models.CharField(_("kind of record"), max_length=40)
     target_id = models.PositiveBigIntegerField(_("record"), null=True, blank=True)
     organization = models.ForeignKey(
-        "directory.Organization", models.PROTECT, related_name="proposals",
+        "directory.Organization",
+        models.PROTECT,
+        related_name="proposals",
         verbose_name=_("organisation"),
     )
     # Field name → new value, for the concrete fields (every language column) and
@@ -47,17 +49,26 @@ class Proposal(models.Model):
     needs_coordinator = models.BooleanField(_("needs a coordinator"), default=False)
     reasons = models.JSONField(_("why it needs a coordinator"), default=list, blank=True)
     status = models.CharField(
-        _("status"), max_length=9, choices=Status.choices, default=Status.PENDING,
+        _("status"),
+        max_length=9,
+        choices=Status.choices,
+        default=Status.PENDING,
         db_index=True,
     )
     author = models.ForeignKey(
-        settings.AUTH_USER_MODEL, models.PROTECT, related_name="proposals",
+        settings.AUTH_USER_MODEL,
+        models.PROTECT,
+        related_name="proposals",
         verbose_name=_("proposed by"),
     )
     note = models.TextField(_("note to the reviewer"), blank=True)
     created_at = models.DateTimeField(_("proposed at"), auto_now_add=True)
     reviewer = models.ForeignKey(
-        settings.AUTH_USER_MODEL, models.PROTECT, null=True, blank=True, related_name="+",
+        settings.AUTH_USER_MODEL,
+        models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
         verbose_name=_("reviewed by"),
     )
     reviewed_at = models.DateTimeField(_("reviewed at"), null=True, blank=True)

@@ -1,0 +1,287 @@
+"""Review queue, audit trail, versions and the coordinators' overview (C2, C3, C4)."""
+
+from django.contrib import admin, messages
+from django.core.exceptions import PermissionDenied
+from django.http import HttpResponseRedirect
+from django.shortcuts import get_object_or_404
+from django.template.response import TemplateResponse
+from django.urls import path, reverse
+from django.utils import timezone
+from django.utils.html import format_html, format_html_join
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from apps.directory.models import Service
+
+from .contact_data import has_lookalikes, visible_code_points
+from .models import AuditEntry, OutboxMessage, Proposal, StaffProfile, Version
+from .services import (
+    ProposalError,
+    is_coordinator,
+    may_review,
+    profile_of,
+    proposal_approve,
+    proposal_reject,
+    proposal_withdraw,
+    version_restore,
+)
+
+
+class StaffOnly:
+    def has_module_permission(self, request):
+        return request.user.is_superuser or profile_of(request.user) is not None
+
+    has_view_permission = has_module_permission
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(Proposal)
+class ProposalAdmin(StaffOnly, admin.ModelAdmin):
+    list_display = (
+        "__str__",
+        "organization",
+        "author",
+        "status",
+        "needs_coordinator",
+        "created_at",
+    )
+    list_filter = ("status", "needs_coordinator", "target_model")
+    readonly_fields = (
+        "summary",
+        "diff",
+        "author",
+        "created_at",
+        "reviewer",
+        "reviewed_at",
+        "review_comment",
+        "status",
+    )
+    fields = readonly_fields
+    change_form_template = "curation/proposal_change_form.html"
+
+    def get_queryset(self, request):
+        return (
+            super()
+            .get_queryset(request)
+            .visible_to(request.user)
+            .select_related("organization", "author")
+        )
+
+    def has_change_permission(self, request, obj=None):
+        return self.has_module_permission(request)
+
+    def get_list_filter(self, request):
+        return self.list_filter  # organisation filter only for coordinators below
+
+    @admin.display(description=gettext_lazy("Summary"))
+    def summary(self, obj):
+        reasons = ", ".join(obj.reasons) or "—"
+        return format_html(
+            "{} · {}: {}",
+            obj,
+            _("Needs a coordinator") if obj.needs_coordinator else _("Any reviewer"),
+            reasons,
+        )
+
+    @admin.display(description=gettext_lazy("Changes"))
+    def diff(self, obj):
+        rows = format_html_join(
+            "",
+            "<tr><th scope='row'>{}</th><td><bdi>{}</bdi></td><td><bdi>{}</bdi></td><td>{}</td></tr>",
+            (
+                (
+                    name,
+                    _plain(obj.base.get(name)),
+                    _plain(value),
+                    visible_code_points(value) if has_lookalikes(value) else "",
+                )
+                for name, value in sorted(obj.changes.items())
+            ),
+        )
+        header = format_html(
+            "<tr><th scope='col'>{}</th><th scope='col'>{}</th><th scope='col'>{}</th>"
+            "<th scope='col'>{}</th></tr>",
+            _("Field"),
+            _("Now"),
+            _("Proposed"),
+            _("Characters outside plain ASCII"),
+        )
+        return format_html("<table class='proposal-diff'>{}{}</table>", header, rows)
+
+    def get_urls(self):
+        return [
+            path(
+                "<int:pk>/review/",
+                self.admin_site.admin_view(self.review_view),
+                name="curation_proposal_review",
+            ),
+            path("overview/", self.admin_site.admin_view(overview_view), name="curation_overview"),
+            *super().get_urls(),
+        ]
+
+    def change_view(self, request, object_id, form_url="", extra_context=None):
+        proposal = self.get_object(request, object_id)
+        extra = {
+            **(extra_context or {}),
+            "can_review": proposal is not None
+            and proposal.status == Proposal.Status.PENDING
+            and may_review(request.user, proposal),
+            "can_withdraw": proposal is not None
+            and proposal.status == Proposal.Status.PENDING
+            and proposal.author_id == request.user.pk,
+            "own_proposal": proposal is not None and proposal.author_id == request.user.pk,
+        }
+        return super().change_view(request, object_id, form_url, extra)
+
+    def review_view(self, request, pk):
+        if request.method != "POST":
+            raise PermissionDenied
+        proposal = get_object_or_404(self.get_queryset(request), pk=pk)
+        decision = request.POST.get("decision")
+        comment = request.POST.get("comment", "")[:2000]
+        actions = {"approve": proposal_approve, "reject": proposal_reject}
+        try:
+            if decision == "withdraw":
+                proposal_withdraw(proposal=proposal, by=request.user)
+            elif decision in actions:
+                actions[decision](proposal=proposal, by=request.user, comment=comment)
+            else:
+                raise ProposalError(_("Choose approve or reject."))
+        except ProposalError as error:
+            self.message_user(request, str(error), messages.ERROR)
+        except PermissionDenied:
+            self.message_user(request, _("You may not review this proposal."), messages.ERROR)
+        else:
+            self.message_user(request, _("Done."), messages.SUCCESS)
+        return HttpResponseRedirect(
+            reverse(f"{self.admin_site.name}:curation_proposal_change", args=[proposal.pk])
+        )
+
+
+def _plain(value):
+    return "—" if value in (None, "", []) else value
+
+
+@admin.register(AuditEntry)
+class AuditEntryAdmin(StaffOnly, admin.ModelAdmin):
+    """Read-only: the trail cannot be edited from the app (SR-10)."""
+
+    list_display = ("at", "actor", "action", "target_model", "target_id", "field")
+    list_filter = ("action", "target_model")
+
+    def get_queryset(self, request):
+        queryset = super().get_queryset(request).select_related("actor")
+        if is_coordinator(request.user):
+            return queryset
+        profile = profile_of(request.user)
+        return queryset.filter(organization_id=profile.organization_id if profile else -1)
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(Version)
+class VersionAdmin(StaffOnly, admin.ModelAdmin):
+    list_display = ("target_model", "target_id", "number", "at")
+    list_filter = ("target_model",)
+    readonly_fields = ("target_model", "target_id", "number", "snapshot", "at")
+    change_form_template = "curation/version_change_form.html"
+
+    def get_queryset(self, request):
+        queryset = super().get_queryset(request).select_related("proposal")
+        if is_coordinator(request.user):
+            return queryset
+        profile = profile_of(request.user)
+        return queryset.filter(proposal__organization_id=profile.organization_id if profile else -1)
+
+    def has_change_permission(self, request, obj=None):
+        return self.has_module_permission(request)
+
+    def get_urls(self):
+        return [
+            path(
+                "<int:pk>/restore/",
+                self.admin_site.admin_view(self.restore_view),
+                name="curation_version_restore",
+            ),
+            *super().get_urls(),
+        ]
+
+    def restore_view(self, request, pk):
+        if request.method != "POST":
+            raise PermissionDenied
+        version = get_object_or_404(self.get_queryset(request), pk=pk)
+        try:
+            proposal = version_restore(by=request.user, version=version)
+        except ProposalError as error:
+            self.message_user(request, str(error), messages.ERROR)
+            return HttpResponseRedirect(request.path.replace("/restore/", "/change/"))
+        self.message_user(request, _("Restoring was proposed; it goes live once approved."))
+        return HttpResponseRedirect(
+            reverse(f"{self.admin_site.name}:curation_proposal_change", args=[proposal.pk])
+        )
+
+
+@admin.register(StaffProfile)
+class StaffProfileAdmin(admin.ModelAdmin):
+    list_display = ("user", "role", "organization", "language")
+    list_filter = ("role",)
+
+    def has_module_permission(self, request):
+        return is_coordinator(request.user)
+
+    has_view_permission = has_change_permission = has_add_permission = has_module_permission
+
+    def has_delete_permission(self, request, obj=None):
+        return is_coordinator(request.user)
+
+
+@admin.register(OutboxMessage)
+class OutboxAdmin(StaffOnly, admin.ModelAdmin):
+    list_display = ("key", "kind", "created_at", "delivered_at", "attempts", "last_error")
+    list_filter = ("kind",)
+    fields = ("key", "kind", "created_at", "delivered_at", "attempts", "last_error")
+    readonly_fields = fields
+
+    def has_module_permission(self, request):
+        return is_coordinator(request.user)
+
+    has_view_permission = has_module_permission
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+
+def overview_view(request):
+    """What needs attention: pending proposals, overdue verifications, open reports (C4)."""
+    if not is_coordinator(request.user):
+        raise PermissionDenied
+    today = timezone.localdate()
+    context = {
+        **admin.site.each_context(request),
+        "title": _("Overview"),
+        "pending": Proposal.objects.pending().select_related("organization", "author")[:100],
+        "overdue": Service.objects.published()
+        .filter(verify_by__lt=today)
+        .select_related("organization")
+        .order_by("verify_by")[:200],
+        "due_soon": Service.objects.published()
+        .filter(verify_by__gte=today, verify_by__lte=today + timezone.timedelta(days=30))
+        .select_related("organization")
+        .order_by("verify_by")[:200],
+        "reports": _open_reports(),
+    }
+    return TemplateResponse(request, "curation/overview.html", context)
+
+
+def _open_reports():
+    try:
+        from .models import ProblemReport
+    except ImportError:
+        return []
+    return ProblemReport.objects.filter(status="open").select_related("service")[:200]

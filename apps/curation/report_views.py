@@ -1,0 +1,87 @@
+"""The public "something is wrong with this listing" form (C5, SR-21, QE-12).
+
+Visitors have no account, session or CSRF cookie; a same-origin check, a honeypot, size
+limits and a per-client rate limit stand in for them. Nothing about the sender is kept,
+and nothing they wrote is logged or echoed back.
+"""
+
+from django.shortcuts import redirect, render
+from django.views.decorators.csrf import csrf_exempt
+from django.views.decorators.http import require_http_methods, require_safe
+
+from apps.core.security import same_origin_required
+from apps.core.views import bad_request
+from apps.directory.views import published_service_or_404
+
+from .report_forms import ProblemReportForm
+from .reports import report_submit
+
+# A form of two short fields never needs more; anything bigger is refused unread.
+MAX_BODY_BYTES = 32 * 1024
+
+
+def _form_page(request, service, form, status=200):
+    return render(
+        request, "curation/report_form.html", {"service": service, "form": form}, status=status
+    )
+
+
+def _try_later(request, service, status, retry_after):
+    response = render(
+        request,
+        "curation/report_unavailable.html",
+        {"service": service, "status": status},
+        status=status,
+    )
+    response["Retry-After"] = str(retry_after)
+    return response
+
+
+def _sent(service):
+    # 303: reloading the thank-you page never sends the note again.
+    response = redirect("report-sent", pk=service.pk)
+    response.status_code = 303
+    return response
+
+
+def _body_too_large(request) -> bool:
+    try:
+        return int(request.META.get("CONTENT_LENGTH") or 0) > MAX_BODY_BYTES
+    except ValueError:
+        return True
+
+
+@csrf_exempt  # Visitors have no CSRF cookie (QE-12); the same-origin check replaces it.
+@same_origin_required
+@require_http_methods(["GET", "POST"])
+def report_problem(request, pk):
+    service = published_service_or_404(pk)
+    if request.method == "GET":
+        return _form_page(request, service, ProblemReportForm())
+    if _body_too_large(request):
+        return bad_request(request)
+    # Counted before the form is read, so malformed and honeypot posts use up the limit too.
+    try:
+        allowed = report_limit.allow(request)
+    except RateLimitUnavailable:
+        return _try_later(request, service, 503, retry_after=300)
+    if not allowed:
+        return _try_later(request, service, 429, retry_after=report_limit.window)
+    form = ProblemReportForm(request.POST)
+    if form.is_spam():
+        # Looks like success to the bot; nothing is stored and nobody is emailed.
+        return _sent(service)
+    if not form.is_valid():
+        return _form_page(request, service, form, status=400)
+    report_submit(
+        service=service,
+        category=form.cleaned_data["category"],
+        message=form.cleaned_data["message"],
+    )
+    return _sent(service)
+
+
+@require_safe
+def report_sent(request, pk):
+    service = published_service_or_404(pk)
+    return render(request, "curation/report_sent.html", {"service": service})
