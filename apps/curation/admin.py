@@ -92,7 +92,8 @@ class ProposalAdmin(StaffOnly, admin.ModelAdmin):
     def diff(self, obj):
         rows = format_html_join(
             "",
-            "<tr><th scope='row'>{}</th><td><bdi>{}</bdi></td><td><bdi>{}</bdi></td><td>{}</td></tr>",
+            "<tr><th scope='row'>{}</th><td><bdi>{}</bdi></td><td><bdi>{}</bdi></td>"
+            "<td>{}</td></tr>",
             (
                 (
                     name,

@@ -39,10 +39,6 @@ class ServiceForm(forms.ModelForm):
         label=_("Regions served"), queryset=Region.objects.all(), required=False
     )
 
-    class Meta:
-        model = Service
-        fields = "__all__"
-
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         if self.instance.pk:
@@ -113,10 +109,6 @@ class ChannelForm(forms.ModelForm):
         help_text=HOURS_HELP,
         widget=forms.Textarea(attrs={"rows": 7}),
     )
-
-    class Meta:
-        model = Channel
-        fields = "__all__"
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
