@@ -2,6 +2,7 @@
 
 import logging
 import re
+from collections.abc import Mapping
 
 _QUERY = re.compile(r"\?[^\s\"]*")
 
@@ -13,7 +14,12 @@ class ScrubRequestDetails(logging.Filter):
             record.request = None
         if isinstance(record.msg, str):
             record.msg = _QUERY.sub("", record.msg)
-        if record.args:
-            args = record.args if isinstance(record.args, tuple) else (record.args,)
-            record.args = tuple(_QUERY.sub("", a) if isinstance(a, str) else a for a in args)
+        if isinstance(record.args, Mapping):
+            record.args = {k: _scrub(v) for k, v in record.args.items()}
+        elif record.args:
+            record.args = tuple(_scrub(a) for a in record.args)
         return True
+
+
+def _scrub(value):
+    return _QUERY.sub("", value) if isinstance(value, str) else value

@@ -13,6 +13,7 @@ from django.conf import settings
 from django.core.cache import cache
 from django.core.mail import send_mail
 from django.db import transaction
+from django.db.models import F
 from django.template.loader import render_to_string
 from django.utils import timezone, translation
 
@@ -35,25 +36,26 @@ def enqueue_after_commit(message_id: int) -> None:
 
 @shared_task(acks_late=True, ignore_result=True)
 def outbox_deliver(message_id: int) -> bool:
-    with transaction.atomic():
-        message = (
-            OutboxMessage.objects.select_for_update(skip_locked=True)
-            .filter(pk=message_id, delivered_at__isnull=True)
-            .first()
-        )
-        if message is None:
-            return False  # delivered already, or being delivered by another worker
-        message.attempts += 1
-        try:
-            HANDLERS[message.kind](message.payload)
-        except Exception as error:
-            message.last_error = type(error).__name__
-            OutboxMessage.objects.filter(pk=message.pk).update(
-                attempts=message.attempts, last_error=message.last_error
+    try:
+        with transaction.atomic():
+            message = (
+                OutboxMessage.objects.select_for_update(skip_locked=True)
+                .filter(pk=message_id, delivered_at__isnull=True)
+                .first()
             )
-            raise
-        message.delivered_at = timezone.now()
-        message.save(update_fields=["attempts", "delivered_at", "last_error"])
+            if message is None:
+                return False  # delivered already, or being delivered by another worker
+            HANDLERS[message.kind](message.payload)
+            message.attempts += 1
+            message.last_error = ""
+            message.delivered_at = timezone.now()
+            message.save(update_fields=["attempts", "delivered_at", "last_error"])
+    except Exception as error:
+        # Recorded outside the rolled-back transaction, so the next flush knows.
+        OutboxMessage.objects.filter(pk=message_id).update(
+            attempts=F("attempts") + 1, last_error=type(error).__name__
+        )
+        raise
     return True
 
 

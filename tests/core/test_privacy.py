@@ -126,3 +126,20 @@ def test_error_pages_do_not_echo_the_request(client, demo):
     assert response.status_code == 404
     assert b"alert(1)" not in response.content
     assert b"999999" not in response.content
+
+
+def test_scrubbing_keeps_mapping_style_log_arguments_working():
+    """Celery logs with a dict of arguments; scrubbing must not break those lines."""
+    from apps.core.logging import ScrubRequestDetails
+
+    record = logging.LogRecord(
+        "celery",
+        logging.INFO,
+        __file__,
+        1,
+        "Task %(name)s from %(url)s",
+        ({"name": "deliver", "url": "/en/?q=secretword"},),
+        None,
+    )
+    ScrubRequestDetails().filter(record)
+    assert record.getMessage() == "Task deliver from /en/"

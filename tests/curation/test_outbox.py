@@ -1,0 +1,198 @@
+"""Background work survives a missing broker and runs once (RR-5…RR-8).
+
+The broker tests start their own redis-server on a free port, so they can stop, pause
+and restart it without touching anything else.
+"""
+
+import shutil
+import socket
+import subprocess
+import time
+
+import pytest
+import redis
+from django.core import mail
+
+from apps.celery import app as celery_app
+from apps.curation.models import OutboxMessage
+from apps.curation.services import proposal_approve, proposal_submit
+from apps.curation.tasks import outbox_deliver, outbox_flush
+from apps.directory.models import Service
+from tests.conftest import need
+
+from .test_proposals import cast  # noqa: F401 - the standing cast fixture
+
+
+def submit_and_approve(cast, text="Updated"):  # noqa: F811
+    proposal = proposal_submit(
+        by=cast.editor_a, model=Service, instance=cast.service, values={"description_en": text}
+    )
+    return proposal_approve(proposal=proposal, by=cast.manager_a)
+
+
+def test_approval_emails_the_author_in_their_language_after_commit(
+    cast,
+    django_capture_on_commit_callbacks,  # noqa: F811
+):
+    with django_capture_on_commit_callbacks(execute=True):
+        proposal = submit_and_approve(cast)
+    assert len(mail.outbox) == 1
+    message = mail.outbox[0]
+    assert message.to == ["editor_a@example.org"]
+    assert "approuvée" in message.subject  # French, the editor's chosen language
+    assert f"/fr/staff/curation/proposal/{proposal.pk}/change/" in message.body
+    assert "Updated" not in message.body  # links only, never listing content (C7)
+    assert OutboxMessage.objects.get(key=f"proposal:{proposal.pk}:approved").delivered_at
+
+
+def test_delivering_twice_sends_one_email(cast):  # noqa: F811
+    proposal = submit_and_approve(cast)
+    message = OutboxMessage.objects.get(key=f"proposal:{proposal.pk}:approved")
+    mail.outbox.clear()
+    OutboxMessage.objects.filter(pk=message.pk).update(delivered_at=None)
+    assert outbox_deliver(message.pk) is True
+    assert outbox_deliver(message.pk) is False  # a redelivered task (acks_late) does nothing
+    assert len(mail.outbox) == 1
+
+
+def test_a_failed_delivery_is_kept_and_retried_by_the_flush(cast, monkeypatch):  # noqa: F811
+    from apps.curation import tasks
+
+    proposal = submit_and_approve(cast)
+    message = OutboxMessage.objects.get(key=f"proposal:{proposal.pk}:approved")
+    OutboxMessage.objects.filter(pk=message.pk).update(delivered_at=None)
+    mail.outbox.clear()
+
+    def smtp_down(payload):
+        raise ConnectionRefusedError
+
+    monkeypatch.setitem(tasks.HANDLERS, OutboxMessage.Kind.EMAIL, smtp_down)
+    outbox_flush()
+    message.refresh_from_db()
+    assert message.delivered_at is None and message.attempts == 1
+    assert message.last_error == "ConnectionRefusedError"
+    monkeypatch.setitem(tasks.HANDLERS, OutboxMessage.Kind.EMAIL, tasks.send_email)
+    assert outbox_flush() >= 1
+    message.refresh_from_db()
+    assert message.delivered_at is not None and len(mail.outbox) == 1
+
+
+# --- against a real Redis broker ----------------------------------------------------------
+
+
+def _free_port():
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+class PrivateRedis:
+    def __init__(self):
+        self.port = _free_port()
+        self.process = None
+
+    @property
+    def url(self):
+        return f"redis://127.0.0.1:{self.port}/0"
+
+    def start(self):
+        self.process = subprocess.Popen(
+            [
+                "redis-server",
+                "--port",
+                str(self.port),
+                "--bind",
+                "127.0.0.1",
+                "--save",
+                "",
+                "--appendonly",
+                "no",
+            ],
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+        )
+        client = redis.Redis(port=self.port)
+        for _ in range(100):
+            try:
+                if client.ping():
+                    return
+            except redis.ConnectionError:
+                time.sleep(0.05)
+        raise RuntimeError("redis-server did not start")
+
+    def stop(self):
+        if self.process:
+            self.process.terminate()
+            self.process.wait(timeout=10)
+            self.process = None
+
+    def queued(self):
+        return redis.Redis(port=self.port).llen("celery")
+
+
+@pytest.fixture
+def broker(redis_url):
+    need("redis", bool(shutil.which("redis-server")), "needs the redis-server program")
+    server = PrivateRedis()
+    server.start()
+    saved = (celery_app.conf.broker_url, celery_app.conf.task_always_eager)
+    celery_app.conf.broker_url = server.url
+    celery_app.conf.task_always_eager = False
+    _forget_connections()
+    yield server
+    server.stop()
+    celery_app.conf.broker_url, celery_app.conf.task_always_eager = saved
+    _forget_connections()
+
+
+def _forget_connections():
+    celery_app.pool.force_close_all()
+    celery_app._pool = None
+    celery_app.amqp._producer_pool = None
+
+
+@pytest.mark.redis
+def test_with_the_broker_up_work_is_handed_to_it(
+    cast,
+    broker,  # noqa: F811
+    django_capture_on_commit_callbacks,
+):
+    with django_capture_on_commit_callbacks(execute=True):
+        submit_and_approve(cast)
+    assert broker.queued() >= 1  # the task message is waiting for a worker
+
+
+@pytest.mark.redis
+def test_with_the_broker_stopped_approval_is_quick_and_work_is_kept(  # noqa: F811
+    cast, broker, client, django_capture_on_commit_callbacks
+):
+    """RR-5, RR-7: staff can approve and the public site works; RR-6: nothing is lost."""
+    broker.stop()
+    started = time.monotonic()
+    with django_capture_on_commit_callbacks(execute=True):
+        proposal = submit_and_approve(cast, "Written while Redis was down")
+    elapsed = time.monotonic() - started
+    print(f"approval with the broker stopped took {elapsed:.3f} s")
+    assert elapsed < 2, f"approval took {elapsed:.2f}s with the broker down"
+    pending = OutboxMessage.objects.get(key=f"proposal:{proposal.pk}:approved")
+    assert pending.delivered_at is None
+    assert client.get(f"/en/s/{cast.service.pk}/").status_code == 200
+    assert (
+        "Written while Redis was down" in client.get(f"/en/s/{cast.service.pk}/").content.decode()
+    )
+    broker.start()  # the broker is back: the flush delivers, once
+    mail.outbox.clear()
+    assert outbox_flush() >= 1
+    assert outbox_flush() == 0
+    assert len([m for m in mail.outbox if m.to == ["editor_a@example.org"]]) == 1
+
+
+@pytest.mark.redis
+def test_with_the_broker_paused_approval_does_not_hang(  # noqa: F811
+    cast, broker, django_capture_on_commit_callbacks
+):
+    redis.Redis(port=broker.port).execute_command("CLIENT", "PAUSE", "5000")
+    started = time.monotonic()
+    with django_capture_on_commit_callbacks(execute=True):
+        submit_and_approve(cast)
+    assert time.monotonic() - started < 2
