@@ -54,9 +54,7 @@ class CuratedAdmin(admin.ModelAdmin):
         if scope is not None:
             if related._meta.model_name == "organization":
                 kwargs["queryset"] = related.objects.filter(pk=scope)
-            elif hasattr(related, "organization"):
-                kwargs["queryset"] = related.objects.filter(organization_id=scope)
-            elif related._meta.model_name == "service":
+            elif hasattr(related, "organization") or related._meta.model_name == "service":
                 kwargs["queryset"] = related.objects.filter(organization_id=scope)
         return super().formfield_for_foreignkey(db_field, request, **kwargs)
 

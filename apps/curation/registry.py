@@ -70,7 +70,7 @@ class Spec:
             and f.editable
             and not f.primary_key
             # modeltranslation's virtual "name" field proxies the language columns.
-            and not (f.name in self.translated_base_names())
+            and f.name not in self.translated_base_names()
         ]
 
     def translated_base_names(self) -> set[str]:

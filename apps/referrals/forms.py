@@ -117,9 +117,8 @@ class SheetForm(forms.Form):
 
 
 class DisplayForm(forms.Form):
-    """How a reopened list or a contact card is shown: ``?discreet=1&n=2``."""
+    """The position a discreet contact card is numbered with: ``?n=2``."""
 
-    discreet = forms.BooleanField(required=False)
     n = forms.IntegerField(required=False, min_value=1, max_value=MAX_SERVICES)
 
 

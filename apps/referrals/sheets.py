@@ -55,6 +55,8 @@ def listed_services(ids: list[int]) -> list[Service]:
 
 # --- hours ---------------------------------------------------------------------------
 def day_range(first: int, last: int) -> str:
+    if (first, last) == (0, 6):
+        return _("Every day")
     if first == last:
         return str(OpeningPeriod.Weekday(first).label)
     return f"{OpeningPeriod.Weekday(first).label}–{OpeningPeriod.Weekday(last).label}"
@@ -85,11 +87,12 @@ def hours_text(channel: Channel) -> str:
         return _("Open 24 hours, 7 days a week.")
     parts = []
     for days, intervals in grouped_hours(channel):
-        times = ", ".join(
-            f"{formats.time_format(o, 'TIME_FORMAT')}–{formats.time_format(c, 'TIME_FORMAT')}"
-            for o, c in intervals
-        )
-        parts.append(f"{days} {times or _('Closed')}")
+        if intervals:  # days without hours are simply left out of the one-line summary
+            times = ", ".join(
+                f"{formats.time_format(o, 'TIME_FORMAT')}–{formats.time_format(c, 'TIME_FORMAT')}"
+                for o, c in intervals
+            )
+            parts.append(f"{days} {times}")
     return "; ".join(parts)
 
 
@@ -158,6 +161,10 @@ class Cell:
     lines: list[Line]
     places: list[Place]
 
+    @property
+    def has_hours(self) -> bool:
+        return any(line.hours or line.channel.is_24_7 for line in self.lines)
+
 
 @dataclass
 class Row:
@@ -188,7 +195,8 @@ def column_for(code: str) -> Column:
     return Column(code=code, dir="rtl" if translation.get_language_info(code)["bidi"] else "ltr")
 
 
-def _reveals(text: str, languages: list[str]) -> bool:
+def reveals_purpose(text: str, languages: list[str]) -> bool:
+    """Whether the text holds a sensitive word of any of the languages (or English)."""
     return any(find_sensitive(text, code) for code in languages)
 
 
@@ -213,7 +221,7 @@ def _places(service: Service, discreet: bool, languages: list[str]) -> tuple[lis
             place = Place("hidden")
         if discreet:
             place.name = ""
-            if _reveals(f"{place.street} {place.locality} {place.area}", languages):
+            if reveals_purpose(f"{place.street} {place.locality} {place.area}", languages):
                 omitted += 1
                 place = Place("hidden")
         places.append(place)
@@ -224,9 +232,9 @@ def _lines(service: Service, discreet: bool, languages: list[str], today) -> tup
     lines, omitted = [], 0
     for channel in service.channels.all():
         url, email = channel.url, channel.email
-        if discreet and url and _reveals(url, languages):
+        if discreet and url and reveals_purpose(url, languages):
             url, omitted = "", omitted + 1
-        if discreet and email and _reveals(email, languages):
+        if discreet and email and reveals_purpose(email, languages):
             email, omitted = "", omitted + 1
         number = number_formats(channel.number) if channel.number else None
         if not (number or url or email or channel.kind == Channel.Kind.WALK_IN):

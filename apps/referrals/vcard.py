@@ -20,9 +20,7 @@ TEL_TYPES = {
 def escape(value: str) -> str:
     """Text value escaping (RFC 6350 §3.4): backslash, comma, semicolon and newline."""
     value = _CONTROL.sub("", value.replace("\r\n", "\n").replace("\r", "\n"))
-    return (
-        value.replace("\\", "\\\\").replace(",", "\\,").replace(";", "\\;").replace("\n", "\\n")
-    )
+    return value.replace("\\", "\\\\").replace(",", "\\,").replace(";", "\\;").replace("\n", "\\n")
 
 
 def fold(line: str) -> str:

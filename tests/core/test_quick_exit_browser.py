@@ -224,9 +224,7 @@ def test_bfcache_restore_undoes_the_overlay(web, live_server, demo):
     assert traffic.exits(), "the exit request never started"
     assert page.locator("#exit-overlay").is_visible()
     assert not page.locator("main").is_visible()
-    page.evaluate(
-        "window.dispatchEvent(new PageTransitionEvent('pageshow', {persisted: true}))"
-    )
+    page.evaluate("window.dispatchEvent(new PageTransitionEvent('pageshow', {persisted: true}))")
     assert not page.locator("#exit-overlay").is_visible()
     assert page.locator("main").is_visible()
     assert page.locator("#exit-button").is_visible()
@@ -417,16 +415,12 @@ def test_exit_clears_cookies_and_storage(web, live_server, demo, neutral):
 
 @pytest.mark.parametrize("lang", [code for code, _name in django_settings.LANGUAGES])
 def test_a_full_journey_leaves_no_trace(browser, live_server, demo, lang, neutral):
-    from tests.public_routes import public_paths
-
     ids = demo_service_ids()
     context, page, traffic = open_page(browser, viewport=PHONE)
     rels = set()
-    for path in public_paths(lang):
-        page.goto(live_server.url + path)
-        rels.update(page.eval_on_selector_all("link[rel]", "links => links.map(l => l.rel)"))
     for kind in PAGE_KINDS:
         kind.visit(page, live_server.url, lang, ids)
+        rels.update(page.eval_on_selector_all("link[rel]", "links => links.map(l => l.rel)"))
     # Change language through the menu, the way a visitor does.
     page.goto(f"{live_server.url}/{lang}/s/{ids['public']}/")
     other = "ar" if lang != "ar" else "en"

@@ -23,7 +23,7 @@ from tests.conftest import need
 from .test_proposals import cast  # noqa: F401 - the standing cast fixture
 
 
-def submit_and_approve(cast, text="Updated"):  # noqa: F811
+def submit_and_approve(cast, text="Updated"):
     proposal = proposal_submit(
         by=cast.editor_a, model=Service, instance=cast.service, values={"description_en": text}
     )
@@ -32,7 +32,7 @@ def submit_and_approve(cast, text="Updated"):  # noqa: F811
 
 def test_approval_emails_the_author_in_their_language_after_commit(
     cast,
-    django_capture_on_commit_callbacks,  # noqa: F811
+    django_capture_on_commit_callbacks,
 ):
     with django_capture_on_commit_callbacks(execute=True):
         proposal = submit_and_approve(cast)
@@ -45,7 +45,7 @@ def test_approval_emails_the_author_in_their_language_after_commit(
     assert OutboxMessage.objects.get(key=f"proposal:{proposal.pk}:approved").delivered_at
 
 
-def test_delivering_twice_sends_one_email(cast):  # noqa: F811
+def test_delivering_twice_sends_one_email(cast):
     proposal = submit_and_approve(cast)
     message = OutboxMessage.objects.get(key=f"proposal:{proposal.pk}:approved")
     mail.outbox.clear()
@@ -55,7 +55,7 @@ def test_delivering_twice_sends_one_email(cast):  # noqa: F811
     assert len(mail.outbox) == 1
 
 
-def test_a_failed_delivery_is_kept_and_retried_by_the_flush(cast, monkeypatch):  # noqa: F811
+def test_a_failed_delivery_is_kept_and_retried_by_the_flush(cast, monkeypatch):
     from apps.curation import tasks
 
     proposal = submit_and_approve(cast)
@@ -154,7 +154,7 @@ def _forget_connections():
 @pytest.mark.redis
 def test_with_the_broker_up_work_is_handed_to_it(
     cast,
-    broker,  # noqa: F811
+    broker,
     django_capture_on_commit_callbacks,
 ):
     with django_capture_on_commit_callbacks(execute=True):
@@ -163,7 +163,7 @@ def test_with_the_broker_up_work_is_handed_to_it(
 
 
 @pytest.mark.redis
-def test_with_the_broker_stopped_approval_is_quick_and_work_is_kept(  # noqa: F811
+def test_with_the_broker_stopped_approval_is_quick_and_work_is_kept(
     cast, broker, client, django_capture_on_commit_callbacks
 ):
     """RR-5, RR-7: staff can approve and the public site works; RR-6: nothing is lost."""
@@ -188,7 +188,7 @@ def test_with_the_broker_stopped_approval_is_quick_and_work_is_kept(  # noqa: F8
 
 
 @pytest.mark.redis
-def test_with_the_broker_paused_approval_does_not_hang(  # noqa: F811
+def test_with_the_broker_paused_approval_does_not_hang(
     cast, broker, django_capture_on_commit_callbacks
 ):
     redis.Redis(port=broker.port).execute_command("CLIENT", "PAUSE", "5000")
