@@ -61,7 +61,7 @@ def shift_status(page) -> tuple[str, int]:
 
 
 @pytest.mark.parametrize("lang", DIRECTIONS)
-def test_tab_reaches_the_exit_within_two_presses(web, live_server, demo, lang, neutral):
+def test_tab_reaches_the_exit_within_two_presses(web, live_server, lang, neutral):
     page, traffic = web
     page.goto(f"{live_server.url}/{lang}/")
     reached = []
@@ -109,7 +109,7 @@ def test_exit_button_stays_visible_and_uncovered(browser, live_server, demo, lan
 
 
 @pytest.mark.parametrize("lang", DIRECTIONS)
-def test_exit_works_without_javascript(browser, live_server, demo, lang, neutral):
+def test_exit_works_without_javascript(browser, live_server, lang, neutral):
     context, page, traffic = open_page(browser, java_script_enabled=False)
     page.goto(f"{live_server.url}/{lang}/safety/")
     page.click("#exit-button")
@@ -118,9 +118,9 @@ def test_exit_works_without_javascript(browser, live_server, demo, lang, neutral
     context.close()
 
 
-def test_exit_control_is_hidden_in_print(web, live_server, demo):
+def test_exit_control_is_hidden_in_print(web, live_server):
     page, _traffic = web
-    page.goto(f"{live_server.url}/en/r/fr/")
+    page.goto(f"{live_server.url}/en/safety/")
     assert page.locator("#exit-button").is_visible()
     page.emulate_media(media="print")
     for selector in ("#exit-button", ".skip-exit", ".exit-progress"):
@@ -130,18 +130,17 @@ def test_exit_control_is_hidden_in_print(web, live_server, demo):
 
 # --- Leaving by click (QE-4, QE-5) -----------------------------------------------------
 
-# Runs after the exit handler on the button (bubbling reaches document later), before the
-# browser can unload the page: what it sees is what the handler did synchronously.
+# Runs after the exit handler on the button (bubbling reaches document later), so what it
+# records is what the handler did synchronously, before any navigation could begin.
 RECORD_AFTER_CLICK = """() => {
     window.addEventListener('click', (event) => {
-        window.__clickedAt = performance.timeOrigin + event.timeStamp;
+        window.clickedAt = performance.timeOrigin + event.timeStamp;
     }, true);
     document.addEventListener('click', () => {
         const overlay = document.getElementById('exit-overlay');
         const alert = overlay.querySelector('[role=alert]');
         const others = [...document.body.children].filter((el) => el !== overlay);
-        window.reportExit({
-            clickedAt: window.__clickedAt,
+        window.seenAfterClick = {
             title: document.title,
             overlayShown: !overlay.hidden && getComputedStyle(overlay).display !== 'none',
             overlayCovers: overlay.getBoundingClientRect().width
@@ -149,42 +148,39 @@ RECORD_AFTER_CLICK = """() => {
             alert: alert ? alert.textContent.trim() : null,
             visible: others.filter((el) => getComputedStyle(el).visibility !== 'hidden')
                 .map((el) => el.tagName),
-        });
+        };
     });
 }"""
 
 
 @pytest.mark.parametrize("lang", DIRECTIONS)
-def test_click_hides_everything_then_replaces_history(web, live_server, demo, lang, neutral):
+def test_click_hides_the_page_at_once_and_leaves_within_100_ms(web, live_server, lang):
     page, traffic = web
-    reports = []
-    page.expose_function("reportExit", lambda seen: reports.append(seen))
-    request_started = {}
-
-    def on_request(request):
-        if request.url.endswith(f"/{lang}/exit/") and "python" not in request_started:
-            request_started["python"] = time.perf_counter()
-
-    page.on("request", on_request)
+    started = []
     cdp = page.context.new_cdp_session(page)
     cdp.send("Network.enable")
+    cdp.on(
+        "Network.requestWillBeSent",
+        lambda event: started.append((event["request"]["url"], event["wallTime"] * 1000)),
+    )
+    # A 204 answer cancels the navigation, so the page stays to be inspected; the exit
+    # request itself still starts as it would.
+    page.route(f"**/{lang}/exit/", lambda route: route.fulfill(status=204))
+    seen_by_python = []
 
-    def on_will_be_sent(params):
-        if params["request"]["url"].endswith(f"/{lang}/exit/"):
-            request_started.setdefault("wall", params["wallTime"] * 1000)
+    def on_request(request):
+        if request.url.endswith(f"/{lang}/exit/"):
+            seen_by_python.append(time.perf_counter())
 
-    cdp.on("Network.requestWillBeSent", on_will_be_sent)
-
-    page.goto(f"{live_server.url}/{lang}/")
-    before = page.url
-    page.goto(f"{live_server.url}/{lang}/r/fr/")
+    page.on("request", on_request)
+    page.goto(f"{live_server.url}/{lang}/safety/")
     page.evaluate(RECORD_AFTER_CLICK)
     clicked = time.perf_counter()
     page.click("#exit-button")
-    neutral.wait_for(page, lang)
+    page.wait_for_function("document.getElementById('exit-overlay').hidden === false")
+    seen = page.evaluate("window.seenAfterClick")
+    clicked_at = page.evaluate("window.clickedAt")
 
-    assert len(reports) == 1
-    seen = reports[0]
     with translation.override(lang):
         neutral_title = translation.gettext("Loading")
         loading = translation.gettext("Loading.")
@@ -192,28 +188,40 @@ def test_click_hides_everything_then_replaces_history(web, live_server, demo, la
     assert seen["alert"] == loading
     assert seen["visible"] == [], seen
     assert seen["title"] == neutral_title
+    assert page.title() == neutral_title
+
+    exit_url = f"{live_server.url}/{lang}/exit/"
+    assert traffic.exits() == [exit_url]
+    latency = min(at for url, at in started if url == exit_url) - clicked_at
+    from_python = (seen_by_python[0] - clicked) * 1000
+    print(
+        f"\nquick exit [{lang}]: {latency:.1f} ms from the click event to the /exit/ request"
+        f" starting (Network.requestWillBeSent); {from_python:.0f} ms from Python's page.click"
+        " to its request event, an upper bound that adds Playwright's checks and round trips"
+    )
+    assert latency < EXIT_LATENCY_LIMIT_MS
+
+
+@pytest.mark.parametrize("lang", DIRECTIONS)
+def test_click_replaces_history_on_the_way_to_the_neutral_page(web, live_server, lang, neutral):
+    page, traffic = web
+    page.goto(f"{live_server.url}/{lang}/")
+    before = page.url
+    page.goto(f"{live_server.url}/{lang}/safety/")
+    page.click("#exit-button")
+    neutral.wait_for(page, lang)
     assert traffic.exits() == [f"{live_server.url}/{lang}/exit/"]
     assert page.title() == NEUTRAL_TITLE
     # The neutral site is not told where the visitor came from (QE-16).
     landing = [headers for path, headers in neutral.visits if path == f"/{lang}"]
     assert landing
     assert "referer" not in {name.lower() for name in landing[-1]}
-
     # location.replace(): Back skips the page where exit was pressed.
     page.go_back()
     assert page.url == before
 
-    in_browser = request_started["wall"] - seen["clickedAt"]
-    from_python = (request_started["python"] - clicked) * 1000
-    print(
-        f"\nquick exit [{lang}]: click to /exit/ request {in_browser:.1f} ms in the browser"
-        f" (click event to Network.requestWillBeSent); {from_python:.1f} ms measured from"
-        " Python around page.click, including Playwright's round trips"
-    )
-    assert in_browser < EXIT_LATENCY_LIMIT_MS
 
-
-def test_bfcache_restore_undoes_the_overlay(web, live_server, demo):
+def test_bfcache_restore_undoes_the_overlay(web, live_server):
     page, traffic = web
     # A 204 answer cancels the navigation, so the hidden page stays on screen and a
     # restore from the back/forward cache can be simulated on it.
@@ -234,7 +242,7 @@ def test_bfcache_restore_undoes_the_overlay(web, live_server, demo):
 
 
 @pytest.mark.parametrize("focus", ["page", "search-field"])
-def test_shift_three_times_leaves(web, live_server, demo, focus, neutral):
+def test_shift_three_times_leaves(web, live_server, focus, neutral):
     page, traffic = web
     page.goto(f"{live_server.url}/en/")
     if focus == "search-field":
@@ -246,7 +254,7 @@ def test_shift_three_times_leaves(web, live_server, demo, focus, neutral):
     assert traffic.exits() == [f"{live_server.url}/en/exit/"]
 
 
-def test_shift_progress_is_announced_and_shown(web, live_server, demo):
+def test_shift_progress_is_announced_and_shown(web, live_server):
     page, _traffic = web
     page.goto(f"{live_server.url}/fr/")
     with translation.override("fr"):
@@ -261,7 +269,7 @@ def test_shift_progress_is_announced_and_shown(web, live_server, demo):
     assert shift_status(page) == (one_more, 2)
 
 
-def test_another_key_between_shifts_starts_over(web, live_server, demo, neutral):
+def test_another_key_between_shifts_starts_over(web, live_server, neutral):
     page, traffic = web
     page.goto(f"{live_server.url}/en/")
     page.keyboard.press("Shift")
@@ -275,7 +283,7 @@ def test_another_key_between_shifts_starts_over(web, live_server, demo, neutral)
     neutral.wait_for(page, "en")
 
 
-def test_shift_presses_expire_after_five_seconds(web, live_server, demo):
+def test_shift_presses_expire_after_five_seconds(web, live_server):
     page, traffic = web
     page.clock.install()
     page.goto(f"{live_server.url}/en/")
@@ -300,7 +308,7 @@ def type_with_shift(page, text: str):
 
 
 @pytest.mark.parametrize("where", ["search-field", "page"])
-def test_typing_sentences_with_capitals_never_leaves(web, live_server, demo, where):
+def test_typing_sentences_with_capitals_never_leaves(web, live_server, where):
     page, traffic = web
     page.goto(f"{live_server.url}/en/")
     if where == "search-field":
@@ -315,7 +323,7 @@ def test_typing_sentences_with_capitals_never_leaves(web, live_server, demo, whe
 # --- Escape twice (QE-7) -----------------------------------------------------------------
 
 
-def test_escape_twice_leaves(web, live_server, demo, neutral):
+def test_escape_twice_leaves(web, live_server, neutral):
     page, traffic = web
     page.goto(f"{live_server.url}/en/safety/")
     page.keyboard.press("Escape")
@@ -324,7 +332,7 @@ def test_escape_twice_leaves(web, live_server, demo, neutral):
     assert traffic.exits() == [f"{live_server.url}/en/exit/"]
 
 
-def test_escape_once_or_slowly_stays(web, live_server, demo):
+def test_escape_once_or_slowly_stays(web, live_server):
     page, traffic = web
     page.clock.install()
     page.goto(f"{live_server.url}/en/safety/")
@@ -335,7 +343,7 @@ def test_escape_once_or_slowly_stays(web, live_server, demo):
     assert_stayed(page, traffic, f"{live_server.url}/en/safety/")
 
 
-def test_escape_is_ignored_in_the_search_field(web, live_server, demo):
+def test_escape_is_ignored_in_the_search_field(web, live_server):
     page, traffic = web
     page.goto(f"{live_server.url}/en/find/")
     page.click("#id_q")
@@ -345,7 +353,7 @@ def test_escape_is_ignored_in_the_search_field(web, live_server, demo):
     assert_stayed(page, traffic, f"{live_server.url}/en/find/")
 
 
-def test_escape_is_ignored_in_an_open_dialog_or_when_handled(web, live_server, demo):
+def test_escape_is_ignored_in_an_open_dialog_or_when_handled(web, live_server):
     page, traffic = web
     page.goto(f"{live_server.url}/en/")
     page.evaluate(
@@ -394,7 +402,7 @@ EMPTY = {
 }
 
 
-def test_exit_clears_cookies_and_storage(web, live_server, demo, neutral):
+def test_exit_clears_cookies_and_storage(web, live_server, neutral):
     page, _traffic = web
     assert live_server.url.startswith("http://localhost:"), "Clear-Site-Data needs localhost"
     page.goto(f"{live_server.url}/en/")
