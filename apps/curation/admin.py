@@ -9,12 +9,13 @@ from django.urls import path, reverse
 from django.utils import timezone
 from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, ngettext
 
 from apps.directory.models import Service
 
 from .contact_data import has_lookalikes, visible_code_points
-from .models import AuditEntry, OutboxMessage, Proposal, StaffProfile, Version
+from .models import AuditEntry, OutboxMessage, ProblemReport, Proposal, StaffProfile, Version
+from .reports import report_resolve
 from .services import (
     ProposalError,
     is_coordinator,
@@ -228,6 +229,48 @@ class VersionAdmin(StaffOnly, admin.ModelAdmin):
         )
 
 
+@admin.register(ProblemReport)
+class ProblemReportAdmin(StaffOnly, admin.ModelAdmin):
+    """Visitors' notes about listings, in the owning partner's queue (C5, SR-15)."""
+
+    list_display = ("__str__", "service", "organization", "status", "created_at")
+    list_filter = ("status", "category")
+    fields = (
+        "service",
+        "organization",
+        "category",
+        "message",
+        "status",
+        "created_at",
+        "resolved_at",
+        "resolved_by",
+    )
+    readonly_fields = fields
+    actions = ["resolve"]
+
+    def get_queryset(self, request):
+        return (
+            super()
+            .get_queryset(request)
+            .visible_to(request.user)
+            .select_related("service", "organization", "resolved_by")
+        )
+
+    def has_change_permission(self, request, obj=None):
+        return False  # read-only; the one write is the "resolve" action
+
+    @admin.action(description=gettext_lazy("Mark as resolved"), permissions=["view"])
+    def resolve(self, request, queryset):
+        reports = list(queryset.open())
+        for report in reports:
+            report_resolve(report=report, by=request.user)
+        self.message_user(
+            request,
+            ngettext("%d note resolved.", "%d notes resolved.", len(reports)) % len(reports),
+            messages.SUCCESS,
+        )
+
+
 @admin.register(StaffProfile)
 class StaffProfileAdmin(admin.ModelAdmin):
     list_display = ("user", "role", "organization", "language")
@@ -281,8 +324,4 @@ def overview_view(request):
 
 
 def _open_reports():
-    try:
-        from .models import ProblemReport
-    except ImportError:
-        return []
-    return ProblemReport.objects.filter(status="open").select_related("service")[:200]
+    return ProblemReport.objects.open().select_related("service")[:200]

@@ -17,10 +17,15 @@ class ProblemReportForm(forms.Form):
         label=_("What is wrong?"),
         choices=ProblemReport.Category.choices,
         widget=forms.RadioSelect,
+        # Django's default message quotes the submitted value; errors never echo (SR-20).
+        error_messages={"invalid_choice": _("Please choose one of the options.")},
     )
     message = forms.CharField(
-        label=_("Details (optional)"),
-        help_text=_("Please do not write your name or how to reach you: we cannot reply."),
+        label=_("Details"),
+        help_text=_(
+            "What should it say instead? Please do not write your name or how to reach you: "
+            "we cannot reply."
+        ),
         max_length=MESSAGE_MAX_LENGTH,
         required=False,
         widget=forms.Textarea(attrs={"rows": 6, "autocomplete": "off"}),

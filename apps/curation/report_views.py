@@ -9,6 +9,7 @@ from django.shortcuts import redirect, render
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_http_methods, require_safe
 
+from apps.core.ratelimit import RateLimiter, RateLimitUnavailable
 from apps.core.security import same_origin_required
 from apps.core.views import bad_request
 from apps.directory.views import published_service_or_404
@@ -18,6 +19,8 @@ from .reports import report_submit
 
 # A form of two short fields never needs more; anything bigger is refused unread.
 MAX_BODY_BYTES = 32 * 1024
+# Enough for a person correcting a few listings; too few to flood a partner's queue.
+report_limit = RateLimiter("problem-report", limit=5, window=60 * 60)
 
 
 def _form_page(request, service, form, status=200):
@@ -58,15 +61,15 @@ def report_problem(request, pk):
     service = published_service_or_404(pk)
     if request.method == "GET":
         return _form_page(request, service, ProblemReportForm())
-    if _body_too_large(request):
-        return bad_request(request)
-    # Counted before the form is read, so malformed and honeypot posts use up the limit too.
+    # Every POST counts, before anything is read: oversized, malformed and honeypot ones too.
     try:
-        allowed = report_limit.allow(request)
+        decision = report_limit.hit(request)
     except RateLimitUnavailable:
         return _try_later(request, service, 503, retry_after=300)
-    if not allowed:
-        return _try_later(request, service, 429, retry_after=report_limit.window)
+    if not decision.allowed:
+        return _try_later(request, service, 429, retry_after=decision.retry_after)
+    if _body_too_large(request):
+        return bad_request(request)
     form = ProblemReportForm(request.POST)
     if form.is_spam():
         # Looks like success to the bot; nothing is stored and nobody is emailed.

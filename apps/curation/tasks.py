@@ -140,9 +140,6 @@ def verification_reminders(today=None) -> int:
 @shared_task(ignore_result=True)
 def purge_resolved_reports() -> int:
     """Problem reports are deleted 90 days after they were resolved (C5)."""
-    from .models import ProblemReport
+    from .reports import reports_purge
 
-    deleted, _rows = ProblemReport.objects.resolved_before(
-        timezone.now() - timezone.timedelta(days=90)
-    ).delete()
-    return deleted
+    return reports_purge()

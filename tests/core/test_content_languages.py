@@ -34,3 +34,15 @@ def test_machine_drafted_translation_is_marked(client, demo):
     service.save()
     html = client.get(f"/fr/s/{service.pk}/").content.decode()
     assert html.count('class="shown-in"') >= 1
+
+
+def test_tagalog_content_renders(client, demo):
+    service = Service.objects.get(name_en="Example National Helpline")
+    service.name_tl = "Halimbawang Pambansang Linya"
+    service.save()
+    response = client.get(f"/tl/s/{service.pk}/")
+    assert response.status_code == 200
+    assert "Halimbawang Pambansang Linya" in response.content.decode()
+    # A Tagalog reader of a listing with no Tagalog text gets English, marked as such.
+    other = Service.objects.get(name_en="Example Worldwide Chat Support")
+    assert '<bdi lang="en">' in client.get(f"/tl/s/{other.pk}/").content.decode()

@@ -1,5 +1,6 @@
 import phonenumbers
 from django import template
+from django.conf import settings
 from django.urls import translate_url
 from django.utils import formats, translation
 from django.utils.translation import gettext as _
@@ -118,7 +119,7 @@ def content(obj, field, block=False, words=0):
         "language_name": _language_display(used) if fallback else "",
         "machine": status == "machine",
         "block": block,
-        "dir": "rtl" if translation.get_language_info(used)["bidi"] else "ltr",
+        "dir": "rtl" if used in settings.LANGUAGES_BIDI else "ltr",
         "reader_dir": "rtl" if translation.get_language_bidi() else "ltr",
     }
 
