@@ -92,7 +92,9 @@ class SheetForm(forms.Form):
         max_length=NOTE_MAX_LENGTH,
         widget=forms.Textarea(attrs={"rows": 4, "autocomplete": "off", "dir": "auto"}),
     )
-    code = forms.CharField(required=False, max_length=20, widget=forms.HiddenInput)
+    code = forms.CharField(
+        required=False, max_length=20, widget=forms.HiddenInput(attrs={"id": "id_sheet_code"})
+    )
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
