@@ -299,6 +299,8 @@ SECURE_REDIRECT_EXEMPT = [r"^healthz$", r"^readyz$"]
 # --- Waymark ------------------------------------------------------------------------
 # The public address, for links in staff emails.
 BASE_URL = env_url("WAYMARK_BASE_URL", "http://127.0.0.1:8000").rstrip("/")
+# How long a referral reference code reopens its list (R4).
+WAYMARK_REFERENCE_CODE_DAYS = env_int("WAYMARK_REFERENCE_CODE_DAYS", 30, minimum=1)
 OTP_TOTP_ISSUER = env_str("WAYMARK_SITE_NAME", "Waymark")
 # A deployment may choose a neutral name so the tab title does not reveal the site (QE-15).
 SITE_NAME = env_str("WAYMARK_SITE_NAME", "Waymark")

@@ -180,7 +180,9 @@ class StaffLoginForm(AdminAuthenticationForm):
         label=_("Code from your authenticator app"),
         required=False,
         max_length=16,
-        widget=OneTimeCodeInput(attrs={"aria-describedby": "otp-token-help"}),
+        # Left optional for the form so a missing code gets the same answer as a wrong
+        # one; the browser still asks for it.
+        widget=OneTimeCodeInput(attrs={"aria-describedby": "otp-token-help", "required": True}),
     )
 
     error_messages = {
@@ -201,7 +203,9 @@ class StaffLoginForm(AdminAuthenticationForm):
 
     def clean(self):
         username = self.cleaned_data.get("username") or ""
-        throttle = LoginThrottle(self.request, username) if username else None
+        throttle = None
+        if username and self.request is not None:
+            throttle = LoginThrottle(self.request, username)
         if throttle is not None:
             self.retry_after = throttle.wait_seconds()
             if self.retry_after:
