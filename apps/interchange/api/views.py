@@ -1,0 +1,211 @@
+"""The read-only HSDS API (X3): thin views over forms, selections and the HSDS documents.
+
+Every list is one query for the matching ids, then one page of rows with a fixed number of
+preloading queries, whatever the page size. Ids of unpublished or unknown records all get
+the same 404 (SR-4). The views touch no session and set no cookie (QE-12).
+"""
+
+from django.utils import translation
+
+from apps.directory.models import Service, ServiceAtLocation, Taxonomy, TaxonomyTerm
+from apps.interchange import profile
+from apps.interchange.hsds import documents, queries
+from apps.interchange.hsds.ids import resolve
+from apps.interchange.openapi import openapi_document
+
+from . import forms, selection
+from .responses import ApiError, api_view, json_response, not_found, page_response, paginate
+
+
+def _context(params) -> documents.Context:
+    return documents.Context.load(params["lang"])
+
+
+def _one(kind: str, value: str, pks) -> int:
+    pk = resolve(kind, value, pks)
+    if pk is None:
+        raise not_found()
+    return pk
+
+
+@api_view
+def root(request):
+    forms.ApiQuery.parse(request)
+    return json_response(
+        {
+            "version": documents.HSDS_VERSION,
+            "profile": profile.profile_url(request),
+            "openapi_url": request.build_absolute_uri(f"{profile.API_PATH}openapi.json"),
+        }
+    )
+
+
+@api_view
+def openapi(request):
+    forms.ApiQuery.parse(request)
+    return json_response(openapi_document(request.build_absolute_uri(profile.API_PATH)))
+
+
+@api_view
+def profile_index(request):
+    forms.ApiQuery.parse(request)
+    base = request.build_absolute_uri(f"{profile.API_PATH}profile/")
+    return json_response(
+        {
+            "name": "Waymark HSDS profile",
+            "description": "JSON merge patches (RFC 7386) over the official Open Referral HSDS "
+            "3.0 schema files of the same name.",
+            "base": "https://github.com/openreferral/specification/tree/3.0/schema",
+            "files": {name: f"{base}{name}" for name in profile.patch_names()},
+        }
+    )
+
+
+@api_view
+def profile_file(request, name):
+    forms.ApiQuery.parse(request)
+    document = profile.patch(name) if name in profile.patch_names() else None
+    if document is None:
+        raise not_found()
+    return json_response(document)
+
+
+# --- services ----------------------------------------------------------------------------
+@api_view
+def services(request):
+    params = forms.ServiceQuery.parse(request)
+    pks, meta = paginate(selection.service_pks(params), params["page"], params["per_page"])
+    ctx = _context(params)
+    rows = queries.in_order(queries.with_documents(Service.objects.all()), pks)
+    if params["minimal"]:
+        build = documents.service_minimal
+    elif params["full"]:
+        build = documents.service_document
+    else:
+        build = documents.service_list_item
+    with translation.override(ctx.language):
+        contents = [build(service, ctx) for service in rows]
+    return page_response(meta, contents, ctx.language)
+
+
+@api_view
+def service(request, id):
+    params = forms.ApiQuery.parse(request)
+    pk = _one("service", id, queries.published_services().values_list("pk", flat=True))
+    row = queries.with_documents(Service.objects.filter(pk=pk)).get()
+    ctx = _context(params)
+    return json_response(documents.service_document(row, ctx), language=ctx.language)
+
+
+# --- organizations -----------------------------------------------------------------------
+@api_view
+def organizations(request):
+    params = forms.PageQuery.parse(request)
+    pks, meta = paginate(selection.organization_pks(params), params["page"], params["per_page"])
+    ctx = _context(params)
+    rows = queries.in_order(queries.published_organizations(), pks)
+    return page_response(
+        meta, [documents.organization_document(org, ctx) for org in rows], ctx.language
+    )
+
+
+@api_view
+def organization(request, id):
+    params = forms.OrganizationQuery.parse(request)
+    published = queries.published_organizations()
+    pk = _one("organization", id, published.values_list("pk", flat=True))
+    services = queries.with_documents(queries.published_services().filter(organization=pk))
+    ctx = _context(params)
+    document = documents.organization_document(
+        published.get(pk=pk),
+        ctx,
+        services=services.order_by("pk"),
+        full_services=bool(params["full_service"]),
+    )
+    return json_response(document, language=ctx.language)
+
+
+# --- taxonomies --------------------------------------------------------------------------
+@api_view
+def taxonomies(request):
+    params = forms.PageQuery.parse(request)
+    pks, meta = paginate(selection.taxonomy_pks(params), params["page"], params["per_page"])
+    ctx = _context(params)
+    rows = queries.in_order(queries.taxonomies(), pks)
+    return page_response(meta, [documents.taxonomy_document(t, ctx) for t in rows], ctx.language)
+
+
+@api_view
+def taxonomy(request, id):
+    params = forms.ApiQuery.parse(request)
+    pk = _one("taxonomy", id, Taxonomy.objects.values_list("pk", flat=True))
+    ctx = _context(params)
+    document = documents.taxonomy_document(queries.taxonomies().get(pk=pk), ctx)
+    return json_response(document, language=ctx.language)
+
+
+@api_view
+def taxonomy_terms(request):
+    params = forms.TaxonomyTermQuery.parse(request)
+    pks, meta = paginate(selection.taxonomy_term_pks(params), params["page"], params["per_page"])
+    ctx = _context(params)
+    rows = queries.in_order(queries.taxonomy_terms(), pks)
+    return page_response(
+        meta, [documents.taxonomy_term_document(t, ctx) for t in rows], ctx.language
+    )
+
+
+@api_view
+def taxonomy_term(request, id):
+    params = forms.ApiQuery.parse(request)
+    pk = _one("taxonomy_term", id, TaxonomyTerm.objects.values_list("pk", flat=True))
+    ctx = _context(params)
+    document = documents.taxonomy_term_document(queries.taxonomy_terms().get(pk=pk), ctx)
+    return json_response(document, language=ctx.language)
+
+
+# --- services at locations ---------------------------------------------------------------
+def _links_with_services(pks: list[int], *, full: bool, ctx) -> list[dict]:
+    links = queries.in_order(
+        ServiceAtLocation.objects.select_related("location__region"),
+        pks,
+    )
+    services = queries.with_documents(
+        Service.objects.filter(pk__in={link.service_id for link in links})
+    )
+    by_pk = {row.pk: row for row in services}
+    build = documents.service_document if full else documents.service_list_item
+    with translation.override(ctx.language):
+        return [
+            documents.service_at_location_document(
+                link, ctx, service=build(by_pk[link.service_id], ctx)
+            )
+            for link in links
+        ]
+
+
+@api_view
+def service_at_locations(request):
+    params = forms.ServiceAtLocationQuery.parse(request)
+    pks, meta = paginate(
+        selection.service_at_location_pks(params), params["page"], params["per_page"]
+    )
+    ctx = _context(params)
+    return page_response(
+        meta, _links_with_services(pks, full=bool(params["full"]), ctx=ctx), ctx.language
+    )
+
+
+@api_view
+def service_at_location(request, id):
+    params = forms.ApiQuery.parse(request)
+    pks = queries.published_services_at_locations().values_list("pk", flat=True)
+    pk = _one("service_at_location", id, pks)
+    ctx = _context(params)
+    [document] = _links_with_services([pk], full=True, ctx=ctx)
+    return json_response(document, language=ctx.language)
+
+
+@api_view
+def unknown(request, rest=""):
+    raise ApiError(404, "No such endpoint; see openapi.json.")
