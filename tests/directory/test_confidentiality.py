@@ -17,7 +17,15 @@ def plant_canaries():
     for location in Location.objects.exclude(visibility=Location.Visibility.PUBLIC):
         for code, _name in settings.LANGUAGES:
             suffix = code.replace("-", "_")
-            for field in ("name", "address_1", "city", "description", "transportation"):
+            # region_label is the public area ("central Lyon") and may be shown.
+            for field in (
+                "name",
+                "address_1",
+                "city",
+                "description",
+                "transportation",
+                "accessibility",
+            ):
                 value = f"{CANARY}{location.pk}{field}{suffix}"
                 setattr(location, f"{field}_{suffix}", value)
                 planted.append(value)

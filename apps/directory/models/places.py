@@ -64,9 +64,10 @@ class Location(models.Model):
         A region-only or hidden location gives no address and no coordinates of its own:
         at most the region's fixed centre.
         """
-        view = {"region": self.region, "accessibility": self.accessibility}
+        view = {"region": self.region}
         if self.is_public:
             view.update(
+                accessibility=self.accessibility,
                 name=self.name,
                 address_1=self.address_1,
                 city=self.city,
