@@ -87,6 +87,7 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "apps.curation.middleware.SessionLifetimeMiddleware",
     "django_otp.middleware.OTPMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
@@ -301,6 +302,8 @@ SECURE_REDIRECT_EXEMPT = [r"^healthz$", r"^readyz$"]
 BASE_URL = env_url("WAYMARK_BASE_URL", "http://127.0.0.1:8000").rstrip("/")
 # How long a referral reference code reopens its list (R4).
 WAYMARK_REFERENCE_CODE_DAYS = env_int("WAYMARK_REFERENCE_CODE_DAYS", 30, minimum=1)
+# The device admin must never show a staff member's TOTP secret or QR code.
+OTP_ADMIN_HIDE_SENSITIVE_DATA = True
 OTP_TOTP_ISSUER = env_str("WAYMARK_SITE_NAME", "Waymark")
 # A deployment may choose a neutral name so the tab title does not reveal the site (QE-15).
 SITE_NAME = env_str("WAYMARK_SITE_NAME", "Waymark")

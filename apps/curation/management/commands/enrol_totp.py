@@ -1,3 +1,5 @@
+import io
+
 import segno
 from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand, CommandError
@@ -61,5 +63,8 @@ class Command(BaseCommand):
             "it by email or chat, and clear this terminal afterwards.\n"
         )
         if not no_qr:
-            segno.make(uri, error="m").terminal(out=self.stdout, compact=True)
+            picture = io.StringIO()
+            segno.make(uri, error="m").terminal(out=picture, compact=True)
+            # One write: OutputWrapper would add a newline after each of segno's lines.
+            self.stdout.write(picture.getvalue(), ending="")
         self.stdout.write(uri)
