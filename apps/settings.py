@@ -158,13 +158,16 @@ CELERY_TIMEZONE = "UTC"
 CELERY_BEAT_SCHEDULE = {
     "outbox-flush": {"task": "apps.curation.tasks.outbox_flush", "schedule": 60.0},
     "verification-reminders": {
-        "task": "apps.curation.tasks.verification_reminders", "schedule": 6 * 60 * 60.0,
+        "task": "apps.curation.tasks.verification_reminders",
+        "schedule": 6 * 60 * 60.0,
     },
     "purge-reference-codes": {
-        "task": "apps.referrals.tasks.purge_reference_codes", "schedule": 24 * 60 * 60.0,
+        "task": "apps.referrals.tasks.purge_reference_codes",
+        "schedule": 24 * 60 * 60.0,
     },
     "purge-resolved-reports": {
-        "task": "apps.curation.tasks.purge_resolved_reports", "schedule": 24 * 60 * 60.0,
+        "task": "apps.curation.tasks.purge_resolved_reports",
+        "schedule": 24 * 60 * 60.0,
     },
 }
 

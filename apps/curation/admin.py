@@ -32,7 +32,8 @@ class StaffOnly:
     def has_module_permission(self, request):
         return request.user.is_superuser or profile_of(request.user) is not None
 
-    has_view_permission = has_module_permission
+    def has_view_permission(self, request, obj=None):
+        return self.has_module_permission(request)
 
     def has_add_permission(self, request, obj=None):
         return False
@@ -279,7 +280,10 @@ class StaffProfileAdmin(admin.ModelAdmin):
     def has_module_permission(self, request):
         return is_coordinator(request.user)
 
-    has_view_permission = has_change_permission = has_add_permission = has_module_permission
+    def has_view_permission(self, request, obj=None):
+        return is_coordinator(request.user)
+
+    has_change_permission = has_add_permission = has_view_permission
 
     def has_delete_permission(self, request, obj=None):
         return is_coordinator(request.user)
@@ -295,7 +299,8 @@ class OutboxAdmin(StaffOnly, admin.ModelAdmin):
     def has_module_permission(self, request):
         return is_coordinator(request.user)
 
-    has_view_permission = has_module_permission
+    def has_view_permission(self, request, obj=None):
+        return is_coordinator(request.user)
 
     def has_change_permission(self, request, obj=None):
         return False

@@ -43,7 +43,10 @@ class CuratedAdmin(admin.ModelAdmin):
     def has_view_permission(self, request, obj=None):
         return self.has_module_permission(request)
 
-    has_change_permission = has_add_permission = has_view_permission
+    has_change_permission = has_view_permission
+
+    def has_add_permission(self, request):
+        return self.has_module_permission(request)
 
     def has_delete_permission(self, request, obj=None):
         return False  # archive through a proposal instead (RR-2)

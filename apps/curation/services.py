@@ -85,9 +85,14 @@ def purge_public_cache(reason: str) -> None:
 
 def _changed(spec, instance, values: dict) -> tuple[dict, dict]:
     current = spec.snapshot(instance) if instance is not None else {}
-    changes = {k: v for k, v in values.items() if current.get(k) != v}
+    changes = {k: v for k, v in values.items() if not _same(current.get(k), v)}
     base = {k: current.get(k) for k in changes}
     return changes, base
+
+
+def _same(old, new) -> bool:
+    # An empty form field and an unset (NULL) language column mean the same thing.
+    return old == new or (old in (None, "") and new in (None, ""))
 
 
 def _coordinator_reasons(spec, changes: dict, base: dict) -> list[str]:

@@ -161,7 +161,13 @@ class ReferenceDataAdmin(TranslationAdmin):
 
         return is_coordinator(request.user)
 
-    has_view_permission = has_change_permission = has_add_permission = has_module_permission
+    def has_view_permission(self, request, obj=None):
+        return self.has_module_permission(request)
+
+    has_change_permission = has_view_permission
+
+    def has_add_permission(self, request):
+        return self.has_module_permission(request)
 
 
 @admin.register(Region)
@@ -182,4 +188,6 @@ admin.site.register(Taxonomy, ReferenceDataAdmin)
 @admin.register(Language)
 class LanguageAdmin(admin.ModelAdmin):
     has_module_permission = ReferenceDataAdmin.has_module_permission
-    has_view_permission = has_change_permission = has_add_permission = has_module_permission
+    has_view_permission = ReferenceDataAdmin.has_view_permission
+    has_change_permission = ReferenceDataAdmin.has_change_permission
+    has_add_permission = ReferenceDataAdmin.has_add_permission
