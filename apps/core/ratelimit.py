@@ -11,6 +11,7 @@ the read-only API fails open, a form that writes answers 503.
 """
 
 import datetime as dt
+import ipaddress
 import logging
 import math
 import time
@@ -35,14 +36,27 @@ class Decision:
 
 
 def client_address(request) -> str:
-    """The visitor's address as seen by the app: behind the reverse proxy, the address the
-    proxy puts last in X-Forwarded-For (docs/deploy.md has it overwrite the header)."""
-    if getattr(settings, "SECURE_PROXY_SSL_HEADER", None):
-        forwarded = request.headers.get("X-Forwarded-For", "")
-        last = forwarded.rsplit(",", 1)[-1].strip()
-        if last:
-            return last
-    return request.META.get("REMOTE_ADDR", "")
+    """The client's address as the app sees it; for keying only, never stored or logged.
+
+    Behind the reverse proxy (docs/deploy.md) REMOTE_ADDR is the proxy itself, so the
+    last X-Forwarded-For entry (the one the proxy wrote) names the client. Without a
+    proxy that header is the client's own word and is ignored. IPv6 is keyed per /64,
+    which one subscriber holds whole.
+    """
+    address = request.META.get("REMOTE_ADDR", "")
+    if getattr(settings, "SECURE_PROXY_SSL_HEADER", None):  # set exactly when BEHIND_PROXY
+        forwarded = request.META.get("HTTP_X_FORWARDED_FOR", "")
+        if forwarded.strip():
+            address = forwarded.split(",")[-1].strip()
+    try:
+        parsed = ipaddress.ip_address(address)
+    except ValueError:
+        return address
+    if parsed.version == 6:
+        if parsed.ipv4_mapped is not None:
+            return str(parsed.ipv4_mapped)
+        return str(ipaddress.ip_network(f"{parsed}/64", strict=False))
+    return str(parsed)
 
 
 def client_token(request, *, today: dt.date | None = None) -> str:

@@ -9,14 +9,12 @@ changes every day: the address itself is never stored or logged.
 """
 
 import datetime
-import ipaddress
 import logging
 import math
 import time
 import unicodedata
 
 from django import forms
-from django.conf import settings
 from django.contrib.admin.forms import AdminAuthenticationForm
 from django.contrib.auth.signals import user_logged_in
 from django.core.cache import cache
@@ -29,6 +27,8 @@ from django_otp import devices_for_user
 from django_otp.forms import otp_verification_failed
 from django_otp.oath import TOTP
 from django_otp.plugins.otp_totp.models import TOTPDevice
+
+from apps.core.ratelimit import client_address
 
 logger = logging.getLogger(__name__)
 
@@ -47,30 +47,6 @@ CLIENT_LIMIT = 30
 
 
 # --- Client key ---------------------------------------------------------------------
-
-
-def client_address(request) -> str:
-    """The client's address as the app sees it; for keying only, never stored.
-
-    Behind the reverse proxy (docs/deploy.md) REMOTE_ADDR is the proxy itself, so the
-    last X-Forwarded-For entry (the one the proxy wrote) names the client. Without a
-    proxy that header is the client's own word and is ignored.
-    """
-    address = request.META.get("REMOTE_ADDR", "")
-    if settings.SECURE_PROXY_SSL_HEADER:  # set exactly when BEHIND_PROXY is on
-        forwarded = request.META.get("HTTP_X_FORWARDED_FOR", "")
-        if forwarded.strip():
-            address = forwarded.split(",")[-1].strip()
-    try:
-        parsed = ipaddress.ip_address(address)
-    except ValueError:
-        return address
-    if parsed.version == 6:
-        if parsed.ipv4_mapped is not None:
-            return str(parsed.ipv4_mapped)
-        # One IPv6 subscriber holds a whole /64: key on it, or each address is a new client.
-        return str(ipaddress.ip_network(f"{parsed}/64", strict=False))
-    return str(parsed)
 
 
 def client_key(request, purpose: str = "staff-login") -> str:

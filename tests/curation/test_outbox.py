@@ -32,6 +32,7 @@ def submit_and_approve(cast, text="Updated"):
 
 def test_approval_emails_the_author_in_their_language_after_commit(
     cast,
+    in_process_tasks,
     django_capture_on_commit_callbacks,
 ):
     with django_capture_on_commit_callbacks(execute=True):
@@ -75,6 +76,15 @@ def test_a_failed_delivery_is_kept_and_retried_by_the_flush(cast, monkeypatch):
     assert outbox_flush() >= 1
     message.refresh_from_db()
     assert message.delivered_at is not None and len(mail.outbox) == 1
+
+
+@pytest.fixture
+def in_process_tasks():
+    """Run tasks inside the test, as the laptop demo does (no broker configured)."""
+    saved = celery_app.conf.task_always_eager
+    celery_app.conf.task_always_eager = True
+    yield
+    celery_app.conf.task_always_eager = saved
 
 
 # --- against a real Redis broker ----------------------------------------------------------
@@ -131,11 +141,13 @@ class PrivateRedis:
 
 
 @pytest.fixture
-def broker(redis_url):
+def broker(redis_url, monkeypatch):
     need("redis", bool(shutil.which("redis-server")), "needs the redis-server program")
     server = PrivateRedis()
     server.start()
     saved = (celery_app.conf.broker_url, celery_app.conf.task_always_eager)
+    # Celery gives the CELERY_BROKER_URL environment variable precedence over its config.
+    monkeypatch.setenv("CELERY_BROKER_URL", server.url)
     celery_app.conf.broker_url = server.url
     celery_app.conf.task_always_eager = False
     _forget_connections()

@@ -3,6 +3,16 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 
+def visible_to_staff(queryset, user, organization_field="organization"):
+    """Partners see only their own organisation's rows (SR-15); coordinators see all."""
+    profile = getattr(user, "staff_profile", None)
+    if user.is_superuser or (profile and profile.is_coordinator):
+        return queryset
+    if profile is None or not profile.is_partner:
+        return queryset.none()
+    return queryset.filter(**{f"{organization_field}_id": profile.organization_id})
+
+
 class StaffProfile(models.Model):
     """A staff member's role, and for partners the one organisation they work for (C1)."""
 

@@ -2,19 +2,15 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from .people import visible_to_staff
+
 
 class ProposalQuerySet(models.QuerySet):
     def pending(self):
         return self.filter(status=Proposal.Status.PENDING)
 
     def visible_to(self, user):
-        """Partners see only their own organisation's proposals (SR-15)."""
-        profile = getattr(user, "staff_profile", None)
-        if user.is_superuser or (profile and profile.is_coordinator):
-            return self
-        if profile is None:
-            return self.none()
-        return self.filter(organization=profile.organization)
+        return visible_to_staff(self, user)
 
 
 class Proposal(models.Model):

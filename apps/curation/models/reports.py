@@ -4,6 +4,8 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from .people import visible_to_staff
+
 MESSAGE_MAX_LENGTH = 2000
 # Resolved reports are deleted this long after they were resolved (C5).
 RETENTION = dt.timedelta(days=90)
@@ -14,13 +16,7 @@ class ProblemReportQuerySet(models.QuerySet):
         return self.filter(status=ProblemReport.Status.OPEN)
 
     def visible_to(self, user):
-        """Partners see only their own organisation's reports (SR-15); coordinators all."""
-        profile = getattr(user, "staff_profile", None)
-        if user.is_superuser or (profile and profile.is_coordinator):
-            return self
-        if profile is None or not profile.is_partner:
-            return self.none()
-        return self.filter(organization_id=profile.organization_id)
+        return visible_to_staff(self, user)
 
     def resolved_before(self, moment):
         """Reports resolved before ``moment``: what the daily purge deletes."""
