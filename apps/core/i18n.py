@@ -59,6 +59,10 @@ def translated_value(obj, field: str, language_code: str | None = None):
     for code in fallback_chain(language):
         value = getattr(obj, f"{field}_{code.replace('-', '_')}", None)
         if value:
-            status = (getattr(obj, "translation_status", None) or {}).get(code)
+            # Staff mark a translation "machine" or "human" per field ("description_fr")
+            # or for a whole language ("fr").
+            marks = getattr(obj, "translation_status", None) or {}
+            column = f"{field}_{code.replace('-', '_')}"
+            status = marks.get(column) or marks.get(code)
             return value, code, status
     return "", language, None

@@ -274,8 +274,20 @@ class ProblemReportAdmin(StaffOnly, admin.ModelAdmin):
 
 @admin.register(StaffProfile)
 class StaffProfileAdmin(admin.ModelAdmin):
+    """Who works for whom, and in which role; every change is in the audit trail (RR-1)."""
+
     list_display = ("user", "role", "organization", "language")
     list_filter = ("role",)
+
+    def save_model(self, request, obj, form, change):
+        from .services import staff_profile_save
+
+        staff_profile_save(profile=obj, by=request.user, changed=form.changed_data)
+
+    def delete_model(self, request, obj):
+        from .services import staff_profile_delete
+
+        staff_profile_delete(profile=obj, by=request.user)
 
     def has_module_permission(self, request):
         return is_coordinator(request.user)

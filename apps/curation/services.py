@@ -334,6 +334,47 @@ def version_restore(*, by, version: Version, note="") -> Proposal:
     )
 
 
+# --- memberships ------------------------------------------------------------------------
+
+
+@transaction.atomic
+def staff_profile_save(*, profile, by, changed=()) -> None:
+    """Roles and memberships change only with an audit entry (RR-1, SR-10)."""
+    old = StaffProfile.objects.filter(pk=profile.pk).values("role", "organization_id").first()
+    profile.full_clean()
+    profile.save()
+    new = {"role": profile.role, "organization_id": profile.organization_id}
+    AuditEntry.objects.create(
+        actor=by,
+        action="membership.changed" if old else "membership.created",
+        target_model="staffprofile",
+        target_id=profile.pk,
+        organization_id=profile.organization_id,
+        field=",".join(changed),
+        old_value=old,
+        new_value=new,
+    )
+
+
+@transaction.atomic
+def staff_profile_delete(*, profile, by) -> None:
+    AuditEntry.objects.create(
+        actor=by,
+        action="membership.ended",
+        target_model="staffprofile",
+        target_id=profile.pk,
+        organization_id=profile.organization_id,
+        field="",
+        old_value={
+            "role": profile.role,
+            "organization_id": profile.organization_id,
+            "user": profile.user_id,
+        },
+        new_value=None,
+    )
+    profile.delete()
+
+
 # --- verification ---------------------------------------------------------------------
 
 DEFAULT_CADENCE_DAYS = 180

@@ -57,7 +57,7 @@ class ServiceAdmin(CuratedAdmin, TranslationAdmin):
     list_filter = ("status", "is_free")
     search_fields = ("name", "organization__name")
     filter_horizontal = ("terms",)
-    exclude = ("status", "assured_date", "assurer", "verify_by", "translation_status")
+    exclude = ("status", "assured_date", "assurer", "verify_by")
     actions = ["propose_archive", "confirm_still_correct"]
 
     @admin.action(description=_("Confirm the selected listings are still correct"))
@@ -86,7 +86,7 @@ class OrganizationAdmin(CuratedAdmin, TranslationAdmin):
     list_display = ("name", "status", "is_demo")
     list_filter = ("status",)
     search_fields = ("name",)
-    exclude = ("status", "is_demo", "translation_status")
+    exclude = ("status", "is_demo")
 
 
 @admin.register(Location)

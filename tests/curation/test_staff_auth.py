@@ -395,8 +395,12 @@ def test_trying_many_usernames_from_one_client_is_stopped(editor_a):
 def test_the_throttle_keeps_no_address_or_username(editor_a, settings):
     # An in-memory cache whose stored keys and values can be read back, whatever
     # backend the run uses.
-    settings.CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache",
-                                   "LOCATION": "throttle-inspection"}}
+    settings.CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+            "LOCATION": "throttle-inspection",
+        }
+    }
     client = Client()
     for _ in range(PAIR_LIMIT + 1):
         wrong_password(client, editor_a)

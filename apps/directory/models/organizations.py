@@ -148,7 +148,16 @@ class Service(models.Model):
         verbose_name=_("verified by"),
     )
     verify_by = models.DateField(_("verify by"), null=True, blank=True)
-    translation_status = models.JSONField(_("translation status"), default=dict, blank=True)
+    translation_status = models.JSONField(
+        _("translation status"),
+        default=dict,
+        blank=True,
+        help_text=_(
+            "Mark translations “machine” (machine-drafted) or “human” (reviewed), "
+            'per language or per field, e.g. {"fr": "human", '
+            '"description_ar": "machine"}.'
+        ),
+    )
     last_modified = models.DateTimeField(_("last modified"), auto_now=True)
 
     objects = ServiceQuerySet.as_manager()
