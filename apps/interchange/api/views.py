@@ -98,14 +98,23 @@ def service(request, id):
 
 
 # --- organizations -----------------------------------------------------------------------
+def _listing(request, query_form, select, rows, render):
+    """One page of documents: parse, select ids, load those rows in order, render."""
+    params = query_form.parse(request)
+    pks, meta = paginate(select(params), params["page"], params["per_page"])
+    ctx = _context(params)
+    documents_ = [render(row, ctx) for row in queries.in_order(rows, pks)]
+    return page_response(meta, documents_, ctx.language)
+
+
 @api_view
 def organizations(request):
-    params = forms.PageQuery.parse(request)
-    pks, meta = paginate(selection.organization_pks(params), params["page"], params["per_page"])
-    ctx = _context(params)
-    rows = queries.in_order(queries.published_organizations(), pks)
-    return page_response(
-        meta, [documents.organization_document(org, ctx) for org in rows], ctx.language
+    return _listing(
+        request,
+        forms.PageQuery,
+        selection.organization_pks,
+        queries.published_organizations(),
+        documents.organization_document,
     )
 
 
@@ -128,11 +137,13 @@ def organization(request, id):
 # --- taxonomies --------------------------------------------------------------------------
 @api_view
 def taxonomies(request):
-    params = forms.PageQuery.parse(request)
-    pks, meta = paginate(selection.taxonomy_pks(params), params["page"], params["per_page"])
-    ctx = _context(params)
-    rows = queries.in_order(queries.taxonomies(), pks)
-    return page_response(meta, [documents.taxonomy_document(t, ctx) for t in rows], ctx.language)
+    return _listing(
+        request,
+        forms.PageQuery,
+        selection.taxonomy_pks,
+        queries.taxonomies(),
+        documents.taxonomy_document,
+    )
 
 
 @api_view
@@ -146,12 +157,12 @@ def taxonomy(request, id):
 
 @api_view
 def taxonomy_terms(request):
-    params = forms.TaxonomyTermQuery.parse(request)
-    pks, meta = paginate(selection.taxonomy_term_pks(params), params["page"], params["per_page"])
-    ctx = _context(params)
-    rows = queries.in_order(queries.taxonomy_terms(), pks)
-    return page_response(
-        meta, [documents.taxonomy_term_document(t, ctx) for t in rows], ctx.language
+    return _listing(
+        request,
+        forms.TaxonomyTermQuery,
+        selection.taxonomy_term_pks,
+        queries.taxonomy_terms(),
+        documents.taxonomy_term_document,
     )
 
 
