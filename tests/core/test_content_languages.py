@@ -46,3 +46,12 @@ def test_tagalog_content_renders(client, demo):
     # A Tagalog reader of a listing with no Tagalog text gets English, marked as such.
     other = Service.objects.get(name_en="Example Worldwide Chat Support")
     assert '<bdi lang="en">' in client.get(f"/tl/s/{other.pk}/").content.decode()
+
+
+def test_channel_labels_in_a_fallback_language_are_marked(client, demo):
+    # The helpline's label exists in English and French only; a Persian reader sees
+    # English, marked as such, on the region page's help strip and on the service page.
+    service = Service.objects.get(name_en="Example National Helpline")
+    for path in ("/fa/r/fr/", f"/fa/s/{service.pk}/"):
+        html = client.get(path).content.decode()
+        assert '<bdi lang="en">Helpline, free from any phone</bdi>' in html, path
