@@ -9,9 +9,9 @@ from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.utils import timezone
 
-from .models import AuditEntry, ProblemReport, StaffProfile
+from .models import ProblemReport, StaffProfile
 from .models.reports import RETENTION
-from .services import may_act_for, notify
+from .services import audit_record, may_act_for, notify
 
 
 def report_recipients(organization_id):
@@ -59,7 +59,7 @@ def report_resolve(*, report, by) -> ProblemReport:
     report.resolved_at = timezone.now()
     report.resolved_by = by
     report.save(update_fields=["status", "resolved_at", "resolved_by"])
-    AuditEntry.objects.create(
+    audit_record(
         actor=by,
         action="report.resolved",
         target_model="problemreport",

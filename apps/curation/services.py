@@ -146,16 +146,43 @@ def proposal_submit(
     return proposal
 
 
-def _audit(actor, action, proposal, target_model, target_id, *, field="", old=None, new=None):
+def audit_record(
+    *,
+    actor,
+    action,
+    target_model,
+    target_id,
+    organization_id=None,
+    field="",
+    old=None,
+    new=None,
+    proposal=None,
+) -> AuditEntry:
+    """The one way an entry joins the append-only trail; call it inside the change's
+    transaction (SR-10)."""
     return AuditEntry.objects.create(
+        actor=actor,
+        action=action,
+        target_model=target_model,
+        target_id=target_id,
+        organization_id=organization_id,
+        field=field,
+        old_value=old,
+        new_value=new,
+        proposal=proposal,
+    )
+
+
+def _audit(actor, action, proposal, target_model, target_id, *, field="", old=None, new=None):
+    return audit_record(
         actor=actor,
         action=action,
         target_model=target_model,
         target_id=target_id,
         organization_id=proposal.organization_id if proposal else None,
         field=field,
-        old_value=old,
-        new_value=new,
+        old=old,
+        new=new,
         proposal=proposal,
     )
 
@@ -344,35 +371,51 @@ def staff_profile_save(*, profile, by, changed=()) -> None:
     profile.full_clean()
     profile.save()
     new = {"role": profile.role, "organization_id": profile.organization_id}
-    AuditEntry.objects.create(
+    audit_record(
         actor=by,
         action="membership.changed" if old else "membership.created",
         target_model="staffprofile",
         target_id=profile.pk,
         organization_id=profile.organization_id,
         field=",".join(changed),
-        old_value=old,
-        new_value=new,
+        old=old,
+        new=new,
     )
 
 
 @transaction.atomic
 def staff_profile_delete(*, profile, by) -> None:
-    AuditEntry.objects.create(
+    audit_record(
         actor=by,
         action="membership.ended",
         target_model="staffprofile",
         target_id=profile.pk,
         organization_id=profile.organization_id,
-        field="",
-        old_value={
+        old={
             "role": profile.role,
             "organization_id": profile.organization_id,
             "user": profile.user_id,
         },
-        new_value=None,
     )
     profile.delete()
+
+
+@transaction.atomic
+def service_purge(*, service) -> None:
+    """Hard deletion of an archived service; only the purge command calls this (RR-2)."""
+    if service.status != PublicationStatus.ARCHIVED:
+        raise ProposalError(_("Only archived listings can be purged."))
+    audit_record(
+        actor=None,
+        action="record.purged",
+        target_model="service",
+        target_id=service.pk,
+        organization_id=service.organization_id,
+        field="name",
+        old=service.name,
+    )
+    service.service_at_locations.all().delete()
+    service.delete()
 
 
 # --- verification ---------------------------------------------------------------------
@@ -400,21 +443,17 @@ def service_confirm(*, service, by) -> None:
         "verify_by": service.verify_by and service.verify_by.isoformat(),
     }
     service.assured_date = today
-    service.assurer_id = (
-        profile.organization_id
-        if profile and profile.organization_id
-        else (service.organization_id)
-    )
+    service.assurer_id = (profile and profile.organization_id) or service.organization_id
     service.verify_by = today + dt.timedelta(days=cadence_for(service))
     service.save(update_fields=["assured_date", "assurer", "verify_by", "last_modified"])
-    AuditEntry.objects.create(
+    audit_record(
         actor=by,
         action="service.verified",
         target_model="service",
         target_id=service.pk,
         organization_id=service.organization_id,
         field="assured_date",
-        old_value=old,
-        new_value={"assured_date": today.isoformat(), "verify_by": service.verify_by.isoformat()},
+        old=old,
+        new={"assured_date": today.isoformat(), "verify_by": service.verify_by.isoformat()},
     )
     purge_public_cache(f"verified-{service.pk}")

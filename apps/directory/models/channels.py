@@ -182,7 +182,7 @@ class Channel(models.Model):
             if opens <= now and (now < closes or closes <= opens):
                 return True
         for opens, closes in self.intervals_on(today - dt.timedelta(days=1)):
-            if closes <= opens and now < closes and not (self.is_24_7 and closes == opens):
+            if closes <= opens and now < closes:
                 return True
         return False
 

@@ -146,13 +146,19 @@ def taxonomies(request):
     )
 
 
+def _detail(request, kind, id, model, rows, render):
+    """One document by its HSDS id; unknown ids get the same 404 as any other."""
+    params = forms.ApiQuery.parse(request)
+    pk = _one(kind, id, model.objects.values_list("pk", flat=True))
+    ctx = _context(params)
+    return json_response(render(rows.get(pk=pk), ctx), language=ctx.language)
+
+
 @api_view
 def taxonomy(request, id):
-    params = forms.ApiQuery.parse(request)
-    pk = _one("taxonomy", id, Taxonomy.objects.values_list("pk", flat=True))
-    ctx = _context(params)
-    document = documents.taxonomy_document(queries.taxonomies().get(pk=pk), ctx)
-    return json_response(document, language=ctx.language)
+    return _detail(
+        request, "taxonomy", id, Taxonomy, queries.taxonomies(), documents.taxonomy_document
+    )
 
 
 @api_view
@@ -168,11 +174,14 @@ def taxonomy_terms(request):
 
 @api_view
 def taxonomy_term(request, id):
-    params = forms.ApiQuery.parse(request)
-    pk = _one("taxonomy_term", id, TaxonomyTerm.objects.values_list("pk", flat=True))
-    ctx = _context(params)
-    document = documents.taxonomy_term_document(queries.taxonomy_terms().get(pk=pk), ctx)
-    return json_response(document, language=ctx.language)
+    return _detail(
+        request,
+        "taxonomy_term",
+        id,
+        TaxonomyTerm,
+        queries.taxonomy_terms(),
+        documents.taxonomy_term_document,
+    )
 
 
 # --- services at locations ---------------------------------------------------------------

@@ -3,11 +3,11 @@
 import datetime as dt
 
 from django.core.management.base import BaseCommand, CommandError
-from django.db import transaction
 from django.db.models import Max
 from django.utils import timezone
 
 from apps.curation.models import AuditEntry
+from apps.curation.services import service_purge
 from apps.directory.models import Service
 from apps.directory.models.organizations import PublicationStatus
 
@@ -41,18 +41,6 @@ class Command(BaseCommand):
             return
         if not yes:
             raise CommandError("Nothing deleted: add --yes to delete permanently.")
-        with transaction.atomic():
-            for service in doomed:
-                AuditEntry.objects.create(
-                    actor=None,
-                    action="record.purged",
-                    target_model="service",
-                    target_id=service.pk,
-                    organization_id=service.organization_id,
-                    field="name",
-                    old_value=service.name,
-                    new_value=None,
-                )
-                service.service_at_locations.all().delete()
-                service.delete()
+        for service in doomed:
+            service_purge(service=service)
         self.stdout.write(f"{len(doomed)} service(s) deleted permanently.")
