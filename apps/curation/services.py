@@ -13,6 +13,7 @@ from django.db.models import Max
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from apps.core import pagecache
 from apps.directory.models.organizations import PublicationStatus
 
 from .contact_data import introduces_contact_data
@@ -73,6 +74,9 @@ def notify(*, user, template: str, key: str, context: dict) -> None:
 
 
 def purge_public_cache(reason: str) -> None:
+    # At once, so the next visitor sees the change; and again from the outbox after the
+    # commit, in case a visitor re-cached the old page while this transaction was open.
+    pagecache.purge()
     outbox_record(
         kind=OutboxMessage.Kind.CACHE_PURGE,
         key=f"purge:{reason}:{timezone.now().isoformat()}",

@@ -10,12 +10,13 @@ import logging
 
 from celery import shared_task
 from django.conf import settings
-from django.core.cache import cache
 from django.core.mail import send_mail
 from django.db import transaction
 from django.db.models import F
 from django.template.loader import render_to_string
 from django.utils import timezone, translation
+
+from apps.core import pagecache
 
 from .models import OutboxMessage
 
@@ -87,7 +88,7 @@ def send_email(payload: dict) -> None:
 
 
 def purge_cache(payload: dict) -> None:
-    cache.clear()
+    pagecache.purge()
 
 
 HANDLERS = {

@@ -2,8 +2,11 @@
 
 PostgreSQL: full-text search, each language's columns with its own text-search
 configuration plus ``simple`` (so a word matches in any language), ranked with names
-above descriptions, and trigram word similarity on names for misspellings. Elsewhere
-(the SQLite demo): case-insensitive containment of each word.
+above descriptions, and trigram word similarity on names for misspellings. The words
+live in a stored, GIN-indexed document per service (``ServiceSearch``) that database
+triggers keep equal to the service and its organisation, so a search reads an index
+instead of rebuilding 12 languages' vectors for every row (docs/performance.md).
+Elsewhere (the SQLite demo): case-insensitive containment of each word.
 
 Only public fields of services and organisations are searched: never location
 addresses, names of hidden places or anything confidential (SR-2).
@@ -15,7 +18,6 @@ from operator import or_
 from django.conf import settings
 from django.db import connection
 from django.db.models import F, Q, Value
-from django.db.models.functions import Greatest
 
 # PostgreSQL's text-search configurations by interface language; the rest use "simple".
 TEXT_SEARCH_CONFIG = {
@@ -30,6 +32,8 @@ TEXT_SEARCH_CONFIG = {
 NAME_FIELDS = ("name", "alternate_name")
 TEXT_FIELDS = ("description", "eligibility_description", "application_process")
 MAX_QUERY_LENGTH = 200
+# How alike a misspelt word must be to a word of a name (pg_trgm word similarity).
+WORD_SIMILARITY = 0.5
 
 
 def config_for(language_code: str) -> str:
@@ -59,34 +63,110 @@ def _simple_search(queryset, query):
 
 
 def _postgres_search(queryset, query, language):
-    from django.contrib.postgres.search import (
-        SearchQuery,
-        SearchRank,
-        SearchVector,
-        TrigramWordSimilarity,
-    )
+    from django.contrib.postgres.search import SearchQuery, SearchRank, TrigramWordSimilarity
 
-    vector = None
-    for code in language_codes():
-        for config in {config_for(code.replace("_", "-")), "simple"}:
-            names = SearchVector(
-                *[f"{f}_{code}" for f in NAME_FIELDS],
-                f"organization__name_{code}",
-                config=config,
-                weight="A",
-            )
-            texts = SearchVector(*[f"{f}_{code}" for f in TEXT_FIELDS], config=config, weight="B")
-            vector = names + texts if vector is None else vector + names + texts
+    from .models import ServiceSearch
+
     search_query = SearchQuery(query, config=config_for(language), search_type="websearch") | (
         SearchQuery(query, config="simple", search_type="websearch")
     )
-    similarity = Greatest(*[TrigramWordSimilarity(Value(query), F(c)) for c in _columns(("name",))])
+    # Both conditions can use a GIN index: the document's, and the trigram one on names.
+    matching = ServiceSearch.objects.filter(
+        Q(document=search_query) | Q(names__trigram_word_similar=query)
+    ).values("service_id")
     return (
-        queryset.annotate(
-            document=vector,
-            rank=SearchRank(vector, search_query),
-            similarity=similarity,
+        queryset.filter(pk__in=matching)
+        .annotate(
+            rank=SearchRank(F("search__document"), search_query),
+            similarity=TrigramWordSimilarity(Value(query), F("search__names")),
         )
-        .filter(Q(document=search_query) | Q(similarity__gte=0.5))
         .order_by("-rank", "-similarity", "name")
     )
+
+
+def set_similarity_threshold(sender, connection, **kwargs):
+    """Each new PostgreSQL connection uses our misspelling threshold for ``%>``."""
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("SET pg_trgm.word_similarity_threshold = %s", [WORD_SIMILARITY])
+
+
+# --- The stored index (PostgreSQL) ----------------------------------------------------
+
+
+def _document_sql(service: str, organization: str) -> str:
+    parts = []
+    for code in language_codes():
+        for config in sorted({config_for(code.replace("_", "-")), "simple"}):
+            names = ", ".join(
+                [f"{service}.{f}_{code}" for f in NAME_FIELDS] + [f"{organization}.name_{code}"]
+            )
+            texts = ", ".join(f"{service}.{f}_{code}" for f in TEXT_FIELDS)
+            parts.append(
+                f"setweight(to_tsvector('{config}'::regconfig, concat_ws(' ', {names})), 'A')"
+            )
+            parts.append(
+                f"setweight(to_tsvector('{config}'::regconfig, concat_ws(' ', {texts})), 'B')"
+            )
+    return " || ".join(parts)
+
+
+def _names_sql(service: str) -> str:
+    return (
+        "concat_ws(' ', " + ", ".join(f"{service}.name_{code}" for code in language_codes()) + ")"
+    )
+
+
+def _upsert_sql(source: str) -> str:
+    # Built from fixed identifiers (settings.LANGUAGES and field names), never from input.
+    return (
+        "INSERT INTO directory_servicesearch (service_id, document, names) "  # noqa: S608
+        f"SELECT s.id, {_document_sql('s', 'o')}, {_names_sql('s')} FROM {source} "
+        "ON CONFLICT (service_id) DO UPDATE "
+        "SET document = EXCLUDED.document, names = EXCLUDED.names"
+    )
+
+
+def index_sql() -> list[str]:
+    """SQL that creates the search indexes and the triggers that keep them current.
+
+    Run again (in a new migration) whenever LANGUAGES or the searched fields change;
+    ``CREATE OR REPLACE`` makes it safe to repeat, and the last statement reindexes.
+    """
+    services = "new_rows s JOIN directory_organization o ON o.id = s.organization_id"
+    organizations = "directory_service s JOIN new_rows o ON o.id = s.organization_id"
+    return [
+        "CREATE INDEX IF NOT EXISTS directory_servicesearch_document "
+        "ON directory_servicesearch USING gin (document)",
+        "CREATE INDEX IF NOT EXISTS directory_servicesearch_names "
+        "ON directory_servicesearch USING gin (names gin_trgm_ops)",
+        f"""CREATE OR REPLACE FUNCTION waymark_service_search() RETURNS trigger
+            LANGUAGE plpgsql AS $$ BEGIN {_upsert_sql(services)}; RETURN NULL; END $$""",
+        f"""CREATE OR REPLACE FUNCTION waymark_organization_search() RETURNS trigger
+            LANGUAGE plpgsql AS $$ BEGIN {_upsert_sql(organizations)}; RETURN NULL; END $$""",
+        # Statement-level triggers with transition tables: a bulk insert of thousands of
+        # services is indexed in one set-based statement, not row by row.
+        "DROP TRIGGER IF EXISTS waymark_service_search_insert ON directory_service",
+        "CREATE TRIGGER waymark_service_search_insert AFTER INSERT ON directory_service "
+        "REFERENCING NEW TABLE AS new_rows FOR EACH STATEMENT "
+        "EXECUTE FUNCTION waymark_service_search()",
+        "DROP TRIGGER IF EXISTS waymark_service_search_update ON directory_service",
+        "CREATE TRIGGER waymark_service_search_update AFTER UPDATE ON directory_service "
+        "REFERENCING NEW TABLE AS new_rows FOR EACH STATEMENT "
+        "EXECUTE FUNCTION waymark_service_search()",
+        "DROP TRIGGER IF EXISTS waymark_organization_search_update ON directory_organization",
+        "CREATE TRIGGER waymark_organization_search_update AFTER UPDATE "
+        "ON directory_organization REFERENCING NEW TABLE AS new_rows FOR EACH STATEMENT "
+        "EXECUTE FUNCTION waymark_organization_search()",
+        _upsert_sql(
+            "directory_service s JOIN directory_organization o ON o.id = s.organization_id"
+        ),
+    ]
+
+
+def install_index(apps, schema_editor):
+    """Migration step: the stored search index exists only on PostgreSQL."""
+    if schema_editor.connection.vendor != "postgresql":
+        return
+    for statement in index_sql():
+        schema_editor.execute(statement)

@@ -2,6 +2,7 @@
 
 from collections import defaultdict
 
+from django.core.paginator import Paginator
 from django.db.models import Count
 from django.http import Http404
 from django.shortcuts import render
@@ -9,12 +10,18 @@ from django.utils import timezone, translation
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_http_methods, require_safe
 
+from apps.core.pagecache import public_page
 from apps.core.security import same_origin_required
 
 from .filters import ServiceFilter
 from .forms import SearchForm
 from .models import Channel, Region, Service, Taxonomy, TaxonomyTerm
 from .search import search_services
+
+SEARCH_RESULTS = 50
+PAGE_SIZE = 20
+# The strip at the top of a region page stays short enough to read in seconds (D7).
+HELP_NOW_LINES = 6
 
 
 def published_service_or_404(pk: int) -> Service:
@@ -26,6 +33,7 @@ def published_service_or_404(pk: int) -> Service:
 
 
 @require_safe
+@public_page
 def home(request):
     countries = Region.objects.countries().order_by("code")
     return render(request, "directory/home.html", {"countries": countries})
@@ -57,6 +65,7 @@ def facet_counts(queryset):
 
 
 @require_safe
+@public_page
 def region(request, code):
     try:
         place = Region.objects.select_related("parent__parent").get(code__iexact=code)
@@ -67,20 +76,27 @@ def region(request, code):
     status = 200
     if service_filter.is_bound and not service_filter.is_valid():
         status = 400
-        services = base.none()
+        matching = base.none()
     else:
-        services = service_filter.qs
-    services = list(Service.objects.filter(pk__in=services.values("pk")).for_listing())
+        matching = service_filter.qs
+    # A country can have thousands of listings: one page of them, whatever the total.
+    paginator = Paginator(matching.order_by("name", "pk").values_list("pk", flat=True), PAGE_SIZE)
+    page = paginator.get_page(request.GET.get("page"))
+    services = list(Service.objects.filter(pk__in=list(page)).for_listing())
     help_now = (
-        Channel.objects.help_now().filter(service__in=base.values("pk")).select_related("service")
+        Channel.objects.help_now()
+        .filter(service__in=base.values("pk"))
+        .select_related("service")
+        .order_by("-is_24_7", "position", "pk")[:HELP_NOW_LINES]
     )
     context = {
         "region": place,
         "subregions": place.children.all(),
         "filter": service_filter,
         "groups": group_by_need(services),
-        "count": len(services),
-        "counts": facet_counts(Service.objects.filter(pk__in=[s.pk for s in services])),
+        "page": page,
+        "count": paginator.count,
+        "counts": facet_counts(Service.objects.filter(pk__in=matching.values("pk"))),
         "help_now": help_now,
         "now": timezone.now(),
         "search_form": SearchForm(),
@@ -89,6 +105,7 @@ def region(request, code):
 
 
 @require_safe
+@public_page
 def service_detail(request, pk):
     service = published_service_or_404(pk)
     locations = [
@@ -108,18 +125,32 @@ def service_detail(request, pk):
 def search(request):
     """Search words travel by POST only, so they never reach a URL or a log (QE-14)."""
     if request.method == "GET":
-        return render(request, "directory/search.html", {"search_form": SearchForm()})
+        context = {"search_form": SearchForm(), "filter": ServiceFilter(queryset=Service.objects)}
+        return render(request, "directory/search.html", context)
     form = SearchForm(request.POST)
     if not form.is_valid():
-        return render(request, "directory/search.html", {"search_form": form}, status=400)
-    matches = search_services(
-        Service.objects.published(), form.cleaned_data["q"], translation.get_language()
-    )
-    ids = list(matches.values_list("pk", flat=True)[:50])
+        context = {"search_form": form, "filter": ServiceFilter(request.POST)}
+        return render(request, "directory/search.html", context, status=400)
+    place = form.cleaned_data["region"]
+    base = Service.objects.published()
+    if place is not None:
+        base = base.serving(place)
+    service_filter = ServiceFilter(request.POST, queryset=base)
+    if not service_filter.is_valid():
+        context = {"search_form": form, "filter": service_filter, "region": place}
+        return render(request, "directory/search.html", context, status=400)
+    # Filters narrow the candidates first; ranking then reads only the stored index.
+    candidates = Service.objects.filter(pk__in=service_filter.qs.values("pk"))
+    matches = search_services(candidates, form.cleaned_data["q"], translation.get_language())
+    ids = list(matches.values_list("pk", flat=True)[:SEARCH_RESULTS])
     by_id = {s.pk: s for s in Service.objects.filter(pk__in=ids).for_listing()}
     results = [by_id[pk] for pk in ids if pk in by_id]
-    return render(
-        request,
-        "directory/search.html",
-        {"search_form": form, "results": results, "searched": True, "now": timezone.now()},
-    )
+    context = {
+        "search_form": form,
+        "filter": service_filter,
+        "region": place,
+        "results": results,
+        "searched": True,
+        "now": timezone.now(),
+    }
+    return render(request, "directory/search.html", context)

@@ -5,7 +5,10 @@ import re
 import pytest
 from django.conf import settings
 
+from apps.curation.models import StaffProfile
+from apps.curation.services import proposal_approve, proposal_submit
 from apps.directory.models import Location, Service
+from tests.curation.conftest import make_staff
 from tests.public_routes import LANGUAGE_CODES, public_paths
 
 CANARY = "zqxcanary"
@@ -101,14 +104,21 @@ def test_fallback_language_does_not_leak_the_english_address(client, canaries):
         assert_no_canary(client.get(f"/pt/s/{service.pk}/").content.decode(), "pt fallback")
 
 
-def test_switching_to_hidden_removes_the_address_at_once(client, demo):
-    """SR-5."""
+def test_switching_to_hidden_removes_the_address_at_once(client, demo, settings):
+    """SR-5: the approval purges the server's page cache, so the next visitor sees no address."""
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
     location = Location.objects.get(visibility=Location.Visibility.PUBLIC)
     service = Service.objects.get(service_at_locations__location=location)
-    assert location.address_1 in client.get(f"/en/s/{service.pk}/").content.decode()
-    location.visibility = Location.Visibility.HIDDEN
-    location.save()
-    assert location.address_1 not in client.get(f"/en/s/{service.pk}/").content.decode()
+    page = f"/en/s/{service.pk}/"
+    assert location.address_1 in client.get(page).content.decode()
+    assert location.address_1 in client.get(page).content.decode()  # now from the cache
+    editor = make_staff("editor", StaffProfile.Role.PARTNER_EDITOR, location.organization)
+    coordinator = make_staff("coordinator", StaffProfile.Role.COORDINATOR)
+    proposal = proposal_submit(
+        by=editor, model=Location, instance=location, values={"visibility": "hidden"}
+    )
+    proposal_approve(proposal=proposal, by=coordinator)
+    assert location.address_1 not in client.get(page).content.decode()
 
 
 def test_draft_archived_and_missing_services_get_the_same_404(client, demo):

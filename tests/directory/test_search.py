@@ -39,3 +39,33 @@ def test_websearch_syntax_and_operators_are_safe(client, demo, require_postgres)
     for query in ('"legal advice" -police', "or or or", "!!!", "a & | b", "'"):
         response = client.post("/en/find/", {"q": query}, HTTP_ORIGIN="http://testserver")
         assert response.status_code == 200, query
+
+
+def test_renaming_an_organisation_is_searchable_at_once(client, demo, require_postgres):
+    from apps.directory.models import Service
+
+    service = Service.objects.get(name="Example National Helpline")
+    organization = service.organization
+    organization.name_en = "Zebrafinch Collective"
+    organization.save()
+    assert "Example National Helpline" in results(client, "en", "Zebrafinch")
+
+
+def test_text_in_any_interface_language_is_indexed(client, demo, require_postgres):
+    from apps.directory.models import Service
+
+    service = Service.objects.get(name="Example National Helpline")
+    service.description_tl = "Tumutulong kami sa mga nakaligtas araw-gabi"
+    service.save()
+    assert "Example National Helpline" in results(client, "en", "nakaligtas")
+
+
+def test_deleted_services_leave_the_index(demo, require_postgres):
+    from apps.directory.models import Service, ServiceSearch
+
+    assert ServiceSearch.objects.count() == Service.objects.count()
+    service = Service.objects.filter(channels__isnull=True).first() or Service.objects.first()
+    service.channels.all().delete()
+    service.service_at_locations.all().delete()
+    service.delete()
+    assert ServiceSearch.objects.count() == Service.objects.count()

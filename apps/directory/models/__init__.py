@@ -5,6 +5,7 @@ from .languages import Language
 from .organizations import CostOption, Organization, Service, ServiceArea, ServiceLanguage
 from .places import Location, ServiceAtLocation
 from .regions import Region
+from .search import ServiceSearch
 from .taxonomy import Taxonomy, TaxonomyTerm
 
 __all__ = [
@@ -20,6 +21,7 @@ __all__ = [
     "ServiceArea",
     "ServiceAtLocation",
     "ServiceLanguage",
+    "ServiceSearch",
     "Taxonomy",
     "TaxonomyTerm",
 ]

@@ -1,0 +1,31 @@
+from django.contrib.postgres.search import SearchVectorField
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from .organizations import Service
+
+
+class ServiceSearch(models.Model):
+    """The searchable words of one service, derived from its public text (D3).
+
+    Never written by Python: on PostgreSQL, triggers installed by migration 0005
+    (``apps.directory.search.index_sql``) keep each row equal to its service and
+    organisation, whoever writes them (admin, approvals, imports, bulk loads). The GIN
+    indexes live in that migration too, because they exist only on PostgreSQL. On SQLite
+    the table stays empty and search falls back to containment.
+    """
+
+    service = models.OneToOneField(
+        Service, models.CASCADE, primary_key=True, related_name="search", editable=False
+    )
+    # Public text of every language, weighted: names A, descriptions B.
+    document = SearchVectorField(_("search document"), null=True)
+    # Every language's service name, for trigram matching of misspellings.
+    names = models.TextField(_("names"), blank=True)
+
+    class Meta:
+        verbose_name = _("search entry")
+        verbose_name_plural = _("search entries")
+
+    def __str__(self):
+        return str(self.service_id)

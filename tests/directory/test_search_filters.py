@@ -1,0 +1,55 @@
+"""Search combined with the filters and a region's area, by POST (D2, D3, QE-14).
+
+These run on SQLite and PostgreSQL alike: the filters narrow the candidates the same way
+whatever the search engine underneath.
+"""
+
+import re
+
+from apps.directory.models import Service, Taxonomy, TaxonomyTerm
+
+ORIGIN = "http://testserver"
+
+
+def names(response):
+    html = response.content.decode()
+    return re.findall(r'<h3 id="svc-\d+"><a href="[^"]+"><bdi>([^<]+)</bdi>', html)
+
+
+def search(client, **data):
+    return client.post("/en/find/", data, HTTP_ORIGIN=ORIGIN)
+
+
+def test_a_filter_narrows_a_text_search(client, demo):
+    everything = names(search(client, q="Example"))
+    free_only = names(search(client, q="Example", free="on"))
+    paying = set(Service.objects.filter(is_free=False).values_list("name", flat=True))
+    assert free_only and set(free_only) < set(everything)
+    assert not set(free_only) & paying
+
+
+def test_a_region_search_keeps_to_what_serves_the_region(client, demo):
+    lyon = names(search(client, q="Example", region="FR-ARA-LYON"))
+    assert "Example Legal and Immigration Clinic" not in lyon  # another region
+    assert "Example Modern Slavery Helpline" not in lyon  # another country
+    assert "Example National Helpline" in lyon
+
+
+def test_the_type_filter_applies_to_search(client, demo):
+    hotline = TaxonomyTerm.objects.of(Taxonomy.SERVICE_TYPE).get(code="hotline")
+    found = names(search(client, q="Example", type=str(hotline.pk)))
+    assert found
+    assert all(Service.objects.get(name=n).terms.filter(pk=hotline.pk).exists() for n in found)
+
+
+def test_unknown_region_or_filter_value_is_a_clear_400(client, demo):
+    unknown_area = search(client, q="help", region="ZZ-NOWHERE")
+    assert unknown_area.status_code == 400
+    assert "not valid" in unknown_area.content.decode()
+    bad_type = search(client, q="help", type="not-a-number")
+    assert bad_type.status_code == 400
+
+
+def test_the_region_page_search_box_searches_that_region(client, demo):
+    html = client.get("/en/r/fr-ara-lyon/").content.decode()
+    assert '<input type="hidden" name="region" value="fr-ara-lyon">' in html
