@@ -8,6 +8,9 @@ PORT   ?= 8000
 BIN    := $(VENV)/bin
 MANAGE := $(BIN)/python manage.py
 STAMP  := $(VENV)/.installed
+# make bench: a separate database (created and filled on first use) and Redis database.
+BENCH_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/waymark_bench
+BENCH_REDIS_URL    ?= redis://127.0.0.1:6379/5
 
 .DEFAULT_GOAL := help
 .PHONY: help install run test lint format audit messages check-messages bench clean
@@ -17,6 +20,7 @@ help:
 	@echo "make test   - install and run the whole test suite"
 	@echo "make lint   - ruff, migrations and message-catalog checks"
 	@echo "make audit  - pip-audit the locked requirements (needs the advisory database)"
+	@echo "make bench  - load-test the production setup at 100 000 services (PostgreSQL, Redis, wrk)"
 
 # Reinstall only when the lock changes, so a second `make run` is fast.
 $(STAMP): requirements/dev.lock
@@ -51,6 +55,10 @@ format: $(STAMP)
 
 audit: $(STAMP)
 	$(BIN)/pip-audit --strict --disable-pip -r requirements/base.lock
+
+# BENCH_ARGS, e.g. "--services 10000 --seconds 10"; see `manage.py bench --help`.
+bench: messages
+	DATABASE_URL=$(BENCH_DATABASE_URL) REDIS_URL=$(BENCH_REDIS_URL) $(MANAGE) bench $(BENCH_ARGS)
 
 clean:
 	rm -rf $(VENV) data

@@ -80,6 +80,8 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    # Pages travel compressed (issue #9: under 30 KB); Django adds random padding against BREACH.
+    "django.middleware.gzip.GZipMiddleware",
     "apps.core.middleware.PrivacyHeadersMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "csp.middleware.CSPMiddleware",
@@ -139,6 +141,11 @@ if REDIS_URL:
     }
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+# Anonymous public pages are kept on the server for up to a minute (apps/core/pagecache.py).
+PUBLIC_PAGE_CACHE = env_bool("WAYMARK_PUBLIC_PAGE_CACHE", True)
+# Requests per client and window to the HSDS API.
+HSDS_API_RATE_LIMIT = env_int("HSDS_API_RATE_LIMIT", 120, minimum=1)
+HSDS_API_RATE_WINDOW = env_int("HSDS_API_RATE_WINDOW", 60, minimum=1)
 
 # --- Background jobs ----------------------------------------------------------------
 CELERY_BROKER_URL = env_url("CELERY_BROKER_URL", None, schemes=("redis", "rediss", "amqp"))

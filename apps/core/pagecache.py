@@ -44,7 +44,7 @@ def _cacheable(request) -> bool:
     return (
         request.method in ("GET", "HEAD")
         and settings.SESSION_COOKIE_NAME not in request.COOKIES
-        and getattr(settings, "PUBLIC_PAGE_CACHE", True)
+        and settings.PUBLIC_PAGE_CACHE
     )
 
 

@@ -43,10 +43,19 @@ class ChannelQuerySet(models.QuerySet):
             zones.setdefault(zone, set()).discard(None)
             if holiday_region:
                 zones[zone].add(holiday_region)
-        condition = Q(pk__in=[])
+        # Zones that show the same date and time now share one condition (holidays
+        # depend on the region and the date only), so the query grows with the number
+        # of distinct wall-clock times, not of zones.
+        clocks = {}
         for zone, holiday_regions in zones.items():
-            condition |= Q(service__time_zone=zone) & self._open_in_zone(
-                moment, zone, holiday_regions
+            local = moment.astimezone(ZoneInfo(zone))
+            names, holidays = clocks.setdefault((local.date(), local.time()), ([], set()))
+            names.append(zone)
+            holidays.update(holiday_regions)
+        condition = Q(pk__in=[])
+        for names, holiday_regions in clocks.values():
+            condition |= Q(service__time_zone__in=names) & self._open_in_zone(
+                moment, names[0], holiday_regions
             )
         return self.filter(condition)
 
