@@ -14,6 +14,7 @@ from django.db import models
 
 from apps.directory.models import (
     Channel,
+    CostOption,
     Language,
     Location,
     OpeningPeriod,
@@ -22,6 +23,7 @@ from apps.directory.models import (
     ScheduleException,
     Service,
     ServiceArea,
+    ServiceAtLocation,
     ServiceLanguage,
 )
 
@@ -202,6 +204,12 @@ def _periods_write(channel, rows):
         period.save()
 
 
+def _texts(instance, field: str) -> dict:
+    """A translated field's non-empty language columns, e.g. {"note_en": "..."}."""
+    columns = (f"{field}_{suffix}" for suffix in LANGUAGE_SUFFIXES)
+    return {c: getattr(instance, c) for c in columns if getattr(instance, c, None)}
+
+
 def _exceptions_read(channel):
     return [
         [
@@ -209,6 +217,7 @@ def _exceptions_read(channel):
             e.closed,
             e.opens and e.opens.isoformat(),
             e.closes and e.closes.isoformat(),
+            _texts(e, "note"),
         ]
         for e in channel.exceptions.order_by("date")
     ]
@@ -216,14 +225,49 @@ def _exceptions_read(channel):
 
 def _exceptions_write(channel, rows):
     channel.exceptions.all().delete()
-    for day, closed, opens, closes in rows:
+    # Rows recorded before notes travelled have four items.
+    for day, closed, opens, closes, *notes in rows:
         ScheduleException.objects.create(
             channel=channel,
             date=dt.date.fromisoformat(day),
             closed=closed,
             opens=opens and dt.time.fromisoformat(opens),
             closes=closes and dt.time.fromisoformat(closes),
+            **(notes[0] if notes else {}),
         )
+
+
+def _locations_read(service):
+    return [
+        [link.location_id, _texts(link, "description")]
+        for link in service.service_at_locations.order_by("pk")
+    ]
+
+
+def _locations_write(service, rows):
+    service.service_at_locations.all().delete()
+    for location_id, descriptions in rows:
+        ServiceAtLocation.objects.create(service=service, location_id=location_id, **descriptions)
+
+
+def _cost_options_read(service):
+    return [
+        [_texts(cost, "option"), to_plain(cost.amount), cost.currency]
+        for cost in service.cost_options.order_by("pk")
+    ]
+
+
+def _cost_options_write(service, rows):
+    service.cost_options.all().delete()
+    for options, amount, currency in rows:
+        cost = CostOption(
+            service=service,
+            amount=None if amount is None else Decimal(amount),
+            currency=currency or "",
+            **options,
+        )
+        cost.full_clean(exclude=["service"])
+        cost.save()
 
 
 SPECS = {
@@ -237,6 +281,8 @@ SPECS = {
                 "terms": (_terms_read, _terms_write),
                 "languages": (_languages_read, _languages_write),
                 "areas": (_areas_read, _areas_write),
+                "locations": (_locations_read, _locations_write),
+                "cost_options": (_cost_options_read, _cost_options_write),
             },
         ),
         Spec(

@@ -11,3 +11,24 @@ def hsds_schema(shared_dir):
 @pytest.fixture
 def hsds_examples(shared_dir):
     return shared_dir / "hsds-3.0" / "examples"
+
+
+# The curation cast (coordinator, editor_a, ...) for the import tests.
+from tests.curation.conftest import (  # noqa: E402, F401
+    _fast_password_hashing,
+    administrator,
+    coordinator,
+    editor_a,
+    manager_a,
+    partner_a,
+    partner_b,
+    staff_client,
+)
+
+
+@pytest.fixture
+def second_coordinator(db):
+    from apps.curation.models import StaffProfile
+    from tests.curation.conftest import make_staff
+
+    return make_staff("coordinator_two", StaffProfile.Role.COORDINATOR)

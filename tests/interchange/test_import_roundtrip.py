@@ -1,0 +1,31 @@
+"""Round trip (issue 8, item 4): export → import into an empty directory → the same export."""
+
+import pytest
+from django.core.management import call_command
+
+from tests.interchange.importing import (
+    differences,
+    empty_directory,
+    export,
+    load,
+    up_to_ids,
+    without_timestamps,
+)
+
+
+def _documents(folder):
+    return {
+        name: without_timestamps(up_to_ids(load(folder / "hsds" / f"{name}.json")))
+        for name in ("services", "organizations", "taxonomies", "taxonomy_terms")
+    }
+
+
+@pytest.mark.parametrize("form", ["hsds", "tabular"])
+def test_export_import_export_gives_the_same_documents(demo, coordinator, tmp_path, form):
+    first = export(tmp_path / "first")
+    empty_directory()
+    call_command("import_hsds", first / form, publish=True, username=coordinator.username)
+    second = export(tmp_path / "second")
+    before, after = _documents(first), _documents(second)
+    for name in before:
+        assert after[name] == before[name], "\n".join(differences(before[name], after[name]))
