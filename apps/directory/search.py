@@ -34,6 +34,8 @@ TEXT_FIELDS = ("description", "eligibility_description", "application_process")
 MAX_QUERY_LENGTH = 200
 # How alike a misspelt word must be to a word of a name (pg_trgm word similarity).
 WORD_SIMILARITY = 0.5
+# Fewer word matches than this and misspellings are looked for too.
+FEW_MATCHES = 5
 
 
 def config_for(language_code: str) -> str:
@@ -65,22 +67,23 @@ def _simple_search(queryset, query):
 def _postgres_search(queryset, query, language):
     from django.contrib.postgres.search import SearchQuery, SearchRank, TrigramWordSimilarity
 
-    from .models import ServiceSearch
-
     search_query = SearchQuery(query, config=config_for(language), search_type="websearch") | (
         SearchQuery(query, config="simple", search_type="websearch")
     )
-    # Both conditions can use a GIN index: the document's, and the trigram one on names.
-    matching = ServiceSearch.objects.filter(
-        Q(document=search_query) | Q(names__trigram_word_similar=query)
-    ).values("service_id")
-    return (
-        queryset.filter(pk__in=matching)
-        .annotate(
-            rank=SearchRank(F("search__document"), search_query),
-            similarity=TrigramWordSimilarity(Value(query), F("search__names")),
-        )
-        .order_by("-rank", "-similarity", "name")
+    words = queryset.filter(search__document=search_query)
+    if len(words.values_list("pk", flat=True)[:FEW_MATCHES]) < FEW_MATCHES:
+        # Few or no words match: perhaps a misspelling, so look for names that look alike.
+        # Only then, because a trigram scan costs far more than the word index.
+        words = queryset.filter(
+            Q(search__document=search_query) | Q(search__names__trigram_word_similar=query)
+        ).annotate(similarity=TrigramWordSimilarity(Value(query), F("search__names")))
+        ordering = ["-rank", "-similarity"]
+    else:
+        ordering = ["-rank"]
+    # Names first (their small document ranks thousands of matches quickly), then a
+    # stable order; the large document is only ever read through its index.
+    return words.annotate(rank=SearchRank(F("search__names_document"), search_query)).order_by(
+        *ordering, "search__title", "pk"
     )
 
 
@@ -94,36 +97,50 @@ def set_similarity_threshold(sender, connection, **kwargs):
 # --- The stored index (PostgreSQL) ----------------------------------------------------
 
 
-def _document_sql(service: str, organization: str) -> str:
+def _vectors(columns_by_code: dict, weight: str) -> list[str]:
     parts = []
-    for code in language_codes():
+    for code, columns in columns_by_code.items():
         for config in sorted({config_for(code.replace("_", "-")), "simple"}):
-            names = ", ".join(
-                [f"{service}.{f}_{code}" for f in NAME_FIELDS] + [f"{organization}.name_{code}"]
-            )
-            texts = ", ".join(f"{service}.{f}_{code}" for f in TEXT_FIELDS)
-            parts.append(
-                f"setweight(to_tsvector('{config}'::regconfig, concat_ws(' ', {names})), 'A')"
-            )
-            parts.append(
-                f"setweight(to_tsvector('{config}'::regconfig, concat_ws(' ', {texts})), 'B')"
-            )
-    return " || ".join(parts)
+            text = "concat_ws(' ', " + ", ".join(columns) + ")"
+            parts.append(f"setweight(to_tsvector('{config}'::regconfig, {text}), '{weight}')")
+    return parts
+
+
+def _names_by_code(service: str, organization: str) -> dict:
+    return {
+        code: [f"{service}.{f}_{code}" for f in NAME_FIELDS] + [f"{organization}.name_{code}"]
+        for code in language_codes()
+    }
+
+
+def _document_sql(service: str, organization: str) -> str:
+    texts = {code: [f"{service}.{f}_{code}" for f in TEXT_FIELDS] for code in language_codes()}
+    return " || ".join(_vectors(_names_by_code(service, organization), "A") + _vectors(texts, "B"))
+
+
+def _names_document_sql(service: str, organization: str) -> str:
+    return " || ".join(_vectors(_names_by_code(service, organization), "A"))
 
 
 def _names_sql(service: str) -> str:
-    return (
-        "concat_ws(' ', " + ", ".join(f"{service}.name_{code}" for code in language_codes()) + ")"
-    )
+    return "concat_ws(' ', " + ", ".join(f"{service}.name_{c}" for c in language_codes()) + ")"
+
+
+def _title_sql(service: str) -> str:
+    names = ", ".join(f"NULLIF({service}.name_{c}, '')" for c in language_codes())
+    return f"COALESCE({names}, '')"
 
 
 def _upsert_sql(source: str) -> str:
     # Built from fixed identifiers (settings.LANGUAGES and field names), never from input.
     return (
-        "INSERT INTO directory_servicesearch (service_id, document, names) "  # noqa: S608
-        f"SELECT s.id, {_document_sql('s', 'o')}, {_names_sql('s')} FROM {source} "
-        "ON CONFLICT (service_id) DO UPDATE "
-        "SET document = EXCLUDED.document, names = EXCLUDED.names"
+        "INSERT INTO directory_servicesearch "  # noqa: S608
+        "(service_id, document, names_document, names, title) "
+        f"SELECT s.id, {_document_sql('s', 'o')}, {_names_document_sql('s', 'o')}, "
+        f"{_names_sql('s')}, {_title_sql('s')} FROM {source} "
+        "ON CONFLICT (service_id) DO UPDATE SET document = EXCLUDED.document, "
+        "names_document = EXCLUDED.names_document, names = EXCLUDED.names, "
+        "title = EXCLUDED.title"
     )
 
 

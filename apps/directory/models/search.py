@@ -18,8 +18,14 @@ class ServiceSearch(models.Model):
     service = models.OneToOneField(
         Service, models.CASCADE, primary_key=True, related_name="search", editable=False
     )
-    # Public text of every language, weighted: names A, descriptions B.
+    # Public text of every language, weighted: names A, descriptions B. Matched through
+    # its GIN index, never read row by row: at several kilobytes it lives out of line.
     document = SearchVectorField(_("search document"), null=True)
+    # Only the names (service and organisation, every language): small enough to rank
+    # thousands of matches quickly.
+    names_document = SearchVectorField(_("names search document"), null=True)
+    # The first name filled in, in interface-language order: a stable tie-break.
+    title = models.TextField(_("title"), blank=True)
     # Every language's service name, for trigram matching of misspellings.
     names = models.TextField(_("names"), blank=True)
 
