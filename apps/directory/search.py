@@ -50,32 +50,42 @@ def _columns(fields, prefix=""):
     return [f"{prefix}{field}_{code}" for field in fields for code in language_codes()]
 
 
-def search_services(queryset, query: str, language: str):
-    """Services matching the query, best first."""
+def search_services(queryset, query: str, language: str, *, region=None):
+    """Published services of the queryset (serving the region, if given) matching the query,
+    best first."""
     if connection.vendor == "postgresql":
-        return _postgres_search(queryset, query, language)
-    return _simple_search(queryset, query)
+        return _postgres_search(queryset, query, language, region)
+    return _simple_search(queryset, query, region)
 
 
-def _simple_search(queryset, query):
+def _simple_search(queryset, query, region):
+    queryset = queryset.published()
+    if region is not None:
+        queryset = queryset.serving(region)
     columns = _columns(NAME_FIELDS + TEXT_FIELDS) + _columns(("name",), "organization__")
     for word in query.split()[:10]:
         queryset = queryset.filter(reduce(or_, (Q(**{f"{c}__icontains": word}) for c in columns)))
     return queryset.order_by("name")
 
 
-def _postgres_search(queryset, query, language):
+def _postgres_search(queryset, query, language, region):
     from django.contrib.postgres.search import SearchQuery, SearchRank, TrigramWordSimilarity
 
     search_query = SearchQuery(query, config=config_for(language), search_type="websearch") | (
         SearchQuery(query, config="simple", search_type="websearch")
     )
-    words = queryset.filter(search__document=search_query)
+    # Published and the service areas are read from the search table itself, so the
+    # common search touches one table through its indexes (docs/performance.md).
+    scope = Q(search__published=True)
+    if region is not None:
+        scope &= Q(search__area_ids__overlap=[0, *(r.pk for r in region.lineage())])
+    words = queryset.filter(scope, search__document=search_query)
     if len(words.values_list("pk", flat=True)[:FEW_MATCHES]) < FEW_MATCHES:
         # Few or no words match: perhaps a misspelling, so look for names that look alike.
         # Only then, because a trigram scan costs far more than the word index.
         words = queryset.filter(
-            Q(search__document=search_query) | Q(search__names__trigram_word_similar=query)
+            scope,
+            Q(search__document=search_query) | Q(search__names__trigram_word_similar=query),
         ).annotate(similarity=TrigramWordSimilarity(Value(query), F("search__names")))
         ordering = ["-rank", "-similarity"]
     else:
@@ -131,16 +141,39 @@ def _title_sql(service: str) -> str:
     return f"COALESCE({names}, '')"
 
 
+def _published_sql(service: str, organization: str) -> str:
+    return f"({service}.status = 'published' AND {organization}.status = 'published')"
+
+
+def _areas_sql(service_id: str) -> str:
+    # 0 stands for "anywhere" (an international service area).
+    return (
+        "ARRAY(SELECT COALESCE(a.region_id, 0) FROM directory_servicearea a "  # noqa: S608
+        f"WHERE a.service_id = {service_id} AND (a.scope = 'international' "
+        "OR a.region_id IS NOT NULL))"
+    )
+
+
 def _upsert_sql(source: str) -> str:
     # Built from fixed identifiers (settings.LANGUAGES and field names), never from input.
     return (
         "INSERT INTO directory_servicesearch "  # noqa: S608
-        "(service_id, document, names_document, names, title) "
+        "(service_id, document, names_document, names, title, published, area_ids) "
         f"SELECT s.id, {_document_sql('s', 'o')}, {_names_document_sql('s', 'o')}, "
-        f"{_names_sql('s')}, {_title_sql('s')} FROM {source} "
+        f"{_names_sql('s')}, {_title_sql('s')}, {_published_sql('s', 'o')}, {_areas_sql('s.id')} "
+        f"FROM {source} "
         "ON CONFLICT (service_id) DO UPDATE SET document = EXCLUDED.document, "
         "names_document = EXCLUDED.names_document, names = EXCLUDED.names, "
-        "title = EXCLUDED.title"
+        "title = EXCLUDED.title, published = EXCLUDED.published, area_ids = EXCLUDED.area_ids"
+    )
+
+
+def _areas_update_sql(changed: str) -> str:
+    # Only existing rows are updated: while a service is being deleted its areas go
+    # first, and re-creating its search row then would block the deletion.
+    return (
+        f"UPDATE directory_servicesearch x SET area_ids = {_areas_sql('x.service_id')} "  # noqa: S608
+        f"WHERE x.service_id IN (SELECT service_id FROM {changed})"
     )
 
 
@@ -152,33 +185,51 @@ def index_sql() -> list[str]:
     """
     services = "new_rows s JOIN directory_organization o ON o.id = s.organization_id"
     organizations = "directory_service s JOIN new_rows o ON o.id = s.organization_id"
-    return [
+    statements = [
         "CREATE INDEX IF NOT EXISTS directory_servicesearch_document "
-        "ON directory_servicesearch USING gin (document)",
+        "ON directory_servicesearch USING gin (document) WHERE published",
         "CREATE INDEX IF NOT EXISTS directory_servicesearch_names "
-        "ON directory_servicesearch USING gin (names gin_trgm_ops)",
+        "ON directory_servicesearch USING gin (names gin_trgm_ops) WHERE published",
+        "CREATE INDEX IF NOT EXISTS directory_servicesearch_areas "
+        "ON directory_servicesearch USING gin (area_ids) WHERE published",
         f"""CREATE OR REPLACE FUNCTION waymark_service_search() RETURNS trigger
             LANGUAGE plpgsql AS $$ BEGIN {_upsert_sql(services)}; RETURN NULL; END $$""",
         f"""CREATE OR REPLACE FUNCTION waymark_organization_search() RETURNS trigger
             LANGUAGE plpgsql AS $$ BEGIN {_upsert_sql(organizations)}; RETURN NULL; END $$""",
-        # Statement-level triggers with transition tables: a bulk insert of thousands of
-        # services is indexed in one set-based statement, not row by row.
-        "DROP TRIGGER IF EXISTS waymark_service_search_insert ON directory_service",
-        "CREATE TRIGGER waymark_service_search_insert AFTER INSERT ON directory_service "
-        "REFERENCING NEW TABLE AS new_rows FOR EACH STATEMENT "
-        "EXECUTE FUNCTION waymark_service_search()",
-        "DROP TRIGGER IF EXISTS waymark_service_search_update ON directory_service",
-        "CREATE TRIGGER waymark_service_search_update AFTER UPDATE ON directory_service "
-        "REFERENCING NEW TABLE AS new_rows FOR EACH STATEMENT "
-        "EXECUTE FUNCTION waymark_service_search()",
-        "DROP TRIGGER IF EXISTS waymark_organization_search_update ON directory_organization",
-        "CREATE TRIGGER waymark_organization_search_update AFTER UPDATE "
-        "ON directory_organization REFERENCING NEW TABLE AS new_rows FOR EACH STATEMENT "
-        "EXECUTE FUNCTION waymark_organization_search()",
-        _upsert_sql(
-            "directory_service s JOIN directory_organization o ON o.id = s.organization_id"
-        ),
+        f"""CREATE OR REPLACE FUNCTION waymark_area_search_new() RETURNS trigger
+            LANGUAGE plpgsql AS $$ BEGIN {_areas_update_sql("new_rows")}; RETURN NULL; END $$""",
+        f"""CREATE OR REPLACE FUNCTION waymark_area_search_old() RETURNS trigger
+            LANGUAGE plpgsql AS $$ BEGIN {_areas_update_sql("old_rows")}; RETURN NULL; END $$""",
     ]
+    # Statement-level triggers with transition tables: a bulk insert of thousands of
+    # services is indexed in one set-based statement, not row by row.
+    triggers = [
+        ("service_search_insert", "INSERT", "directory_service", "NEW", "service_search"),
+        ("service_search_update", "UPDATE", "directory_service", "NEW", "service_search"),
+        (
+            "organization_search_update",
+            "UPDATE",
+            "directory_organization",
+            "NEW",
+            "organization_search",
+        ),
+        ("area_search_insert", "INSERT", "directory_servicearea", "NEW", "area_search_new"),
+        ("area_search_update", "UPDATE", "directory_servicearea", "NEW", "area_search_new"),
+        ("area_search_update_old", "UPDATE", "directory_servicearea", "OLD", "area_search_old"),
+        ("area_search_delete", "DELETE", "directory_servicearea", "OLD", "area_search_old"),
+    ]
+    for name, event, table, transition, function in triggers:
+        alias = "new_rows" if transition == "NEW" else "old_rows"
+        statements += [
+            f"DROP TRIGGER IF EXISTS waymark_{name} ON {table}",
+            f"CREATE TRIGGER waymark_{name} AFTER {event} ON {table} "
+            f"REFERENCING {transition} TABLE AS {alias} FOR EACH STATEMENT "
+            f"EXECUTE FUNCTION waymark_{function}()",
+        ]
+    statements.append(
+        _upsert_sql("directory_service s JOIN directory_organization o ON o.id = s.organization_id")
+    )
+    return statements
 
 
 def install_index(apps, schema_editor):

@@ -132,16 +132,17 @@ def search(request):
         context = {"search_form": form, "filter": ServiceFilter(request.POST)}
         return render(request, "directory/search.html", context, status=400)
     place = form.cleaned_data["region"]
-    base = Service.objects.published()
-    if place is not None:
-        base = base.serving(place)
-    service_filter = ServiceFilter(request.POST, queryset=base)
+    service_filter = ServiceFilter(request.POST, queryset=Service.objects.all())
     if not service_filter.is_valid():
         context = {"search_form": form, "filter": service_filter, "region": place}
         return render(request, "directory/search.html", context, status=400)
-    # Filters narrow the candidates first; ranking then reads only the stored index.
-    candidates = Service.objects.filter(pk__in=service_filter.qs.values("pk"))
-    matches = search_services(candidates, form.cleaned_data["q"], translation.get_language())
+    # Publication and area are applied by the search itself; other filters narrow first.
+    candidates = Service.objects.all()
+    if any(value for name in service_filter.filters for value in request.POST.getlist(name)):
+        candidates = candidates.filter(pk__in=service_filter.qs.values("pk"))
+    matches = search_services(
+        candidates, form.cleaned_data["q"], translation.get_language(), region=place
+    )
     ids = list(matches.values_list("pk", flat=True)[:SEARCH_RESULTS])
     by_id = {s.pk: s for s in Service.objects.filter(pk__in=ids).for_listing()}
     results = [by_id[pk] for pk in ids if pk in by_id]

@@ -32,7 +32,7 @@ def plant_canaries():
                 value = f"{CANARY}{location.pk}{field}{suffix}"
                 setattr(location, f"{field}_{suffix}", value)
                 planted.append(value)
-        location.postal_code = f"{CANARY}{location.pk}postcode"
+        location.postal_code = f"{CANARY}{location.pk}pc"  # postal_code holds 20 characters
         location.latitude, location.longitude = 12.345678, 98.765432
         location.save()
         planted.append(location.postal_code)

@@ -69,3 +69,33 @@ def test_deleted_services_leave_the_index(demo, require_postgres):
     service.service_at_locations.all().delete()
     service.delete()
     assert ServiceSearch.objects.count() == Service.objects.count()
+
+
+def test_unpublishing_an_organisation_hides_its_services_from_search_at_once(
+    client, demo, require_postgres
+):
+    from apps.directory.models import Service
+
+    service = Service.objects.get(name="Example National Helpline")
+    assert "Example National Helpline" in results(client, "en", "helpline")
+    service.organization.status = "draft"
+    service.organization.save()
+    assert "Example National Helpline" not in results(client, "en", "helpline")
+
+
+def test_a_new_service_area_counts_in_region_search_at_once(client, demo, require_postgres):
+    from apps.directory.models import Region, Service
+
+    clinic = Service.objects.get(name="Example Legal and Immigration Clinic")
+
+    def in_lyon():
+        html = client.post(
+            "/en/find/", {"q": "clinic", "region": "fr-ara-lyon"}, HTTP_ORIGIN="http://testserver"
+        ).content.decode()
+        return "Example Legal and Immigration Clinic" in html
+
+    assert not in_lyon()
+    area = clinic.areas.create(scope="region", region=Region.objects.get(code__iexact="fr"))
+    assert in_lyon()
+    area.delete()
+    assert not in_lyon()

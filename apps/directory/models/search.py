@@ -1,3 +1,4 @@
+from django.contrib.postgres.fields import ArrayField
 from django.contrib.postgres.search import SearchVectorField
 from django.db import models
 from django.utils.translation import gettext_lazy as _
@@ -26,6 +27,11 @@ class ServiceSearch(models.Model):
     names_document = SearchVectorField(_("names search document"), null=True)
     # The first name filled in, in interface-language order: a stable tie-break.
     title = models.TextField(_("title"), blank=True)
+    # Copies of what decides whether and where a service is found, so a search reads one
+    # table: service and organisation published; the regions of its service areas
+    # (0 for "anywhere"). Search still joins the public querysets for every other filter.
+    published = models.BooleanField(_("published"), default=False)
+    area_ids = ArrayField(models.BigIntegerField(), verbose_name=_("areas"), default=list)
     # Every language's service name, for trigram matching of misspellings.
     names = models.TextField(_("names"), blank=True)
 
