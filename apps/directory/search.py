@@ -50,50 +50,61 @@ def _columns(fields, prefix=""):
     return [f"{prefix}{field}_{code}" for field in fields for code in language_codes()]
 
 
-def search_services(queryset, query: str, language: str, *, region=None):
-    """Published services of the queryset (serving the region, if given) matching the query,
-    best first."""
+def search_service_ids(query: str, language: str, *, among=None, region=None):
+    """Ids of published services matching the query, best first.
+
+    ``among`` narrows to a queryset of services (the filters); ``region`` to the services
+    whose areas cover it. Returns a flat ``values_list`` of ids, to slice or paginate.
+    """
     if connection.vendor == "postgresql":
-        return _postgres_search(queryset, query, language, region)
-    return _simple_search(queryset, query, region)
+        return _postgres_search(query, language, among, region)
+    return _simple_search(query, among, region)
 
 
-def _simple_search(queryset, query, region):
-    queryset = queryset.published()
+def _simple_search(query, among, region):
+    from .models import Service
+
+    services = Service.objects.published()
+    if among is not None:
+        services = services.filter(pk__in=among.values("pk"))
     if region is not None:
-        queryset = queryset.serving(region)
+        services = services.serving(region)
     columns = _columns(NAME_FIELDS + TEXT_FIELDS) + _columns(("name",), "organization__")
     for word in query.split()[:10]:
-        queryset = queryset.filter(reduce(or_, (Q(**{f"{c}__icontains": word}) for c in columns)))
-    return queryset.order_by("name")
+        services = services.filter(reduce(or_, (Q(**{f"{c}__icontains": word}) for c in columns)))
+    return services.order_by("name", "pk").values_list("pk", flat=True)
 
 
-def _postgres_search(queryset, query, language, region):
+def _postgres_search(query, language, among, region):
     from django.contrib.postgres.search import SearchQuery, SearchRank, TrigramWordSimilarity
+
+    from .models import ServiceSearch
 
     search_query = SearchQuery(query, config=config_for(language), search_type="websearch") | (
         SearchQuery(query, config="simple", search_type="websearch")
     )
-    # Published and the service areas are read from the search table itself, so the
-    # common search touches one table through its indexes (docs/performance.md).
-    scope = Q(search__published=True)
+    # One table, through its indexes: publication and service areas are kept in it
+    # (docs/performance.md); only the optional filters join the services.
+    entries = ServiceSearch.objects.filter(published=True)
     if region is not None:
-        scope &= Q(search__area_ids__overlap=[0, *(r.pk for r in region.lineage())])
-    words = queryset.filter(scope, search__document=search_query)
+        entries = entries.filter(area_ids__overlap=[0, *(r.pk for r in region.lineage())])
+    if among is not None:
+        entries = entries.filter(service_id__in=among.values("pk"))
+    words = entries.filter(document=search_query)
     if len(words.values_list("pk", flat=True)[:FEW_MATCHES]) < FEW_MATCHES:
         # Few or no words match: perhaps a misspelling, so look for names that look alike.
         # Only then, because a trigram scan costs far more than the word index.
-        words = queryset.filter(
-            scope,
-            Q(search__document=search_query) | Q(search__names__trigram_word_similar=query),
-        ).annotate(similarity=TrigramWordSimilarity(Value(query), F("search__names")))
+        words = entries.filter(
+            Q(document=search_query) | Q(names__trigram_word_similar=query)
+        ).annotate(similarity=TrigramWordSimilarity(Value(query), F("names")))
         ordering = ["-rank", "-similarity"]
     else:
         ordering = ["-rank"]
-    # Names first (their small document ranks thousands of matches quickly), then a
-    # stable order; the large document is only ever read through its index.
-    return words.annotate(rank=SearchRank(F("search__names_document"), search_query)).order_by(
-        *ordering, "search__title", "pk"
+    # Names first, then a stable order; the large document is only read through its index.
+    return (
+        words.annotate(rank=SearchRank(F("names_document"), search_query))
+        .order_by(*ordering, "title", "service_id")
+        .values_list("service_id", flat=True)
     )
 
 
@@ -129,7 +140,10 @@ def _document_sql(service: str, organization: str) -> str:
 
 
 def _names_document_sql(service: str, organization: str) -> str:
-    return " || ".join(_vectors(_names_by_code(service, organization), "A"))
+    # For ranking only: every language's names as plain words, without positions, so
+    # the row stays small enough to rank thousands of matches from memory.
+    names = [c for columns in _names_by_code(service, organization).values() for c in columns]
+    return "strip(to_tsvector('simple'::regconfig, concat_ws(' ', " + ", ".join(names) + ")))"
 
 
 def _names_sql(service: str) -> str:

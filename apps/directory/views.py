@@ -16,7 +16,7 @@ from apps.core.security import same_origin_required
 from .filters import ServiceFilter
 from .forms import SearchForm
 from .models import Channel, Region, Service, Taxonomy, TaxonomyTerm
-from .search import search_services
+from .search import search_service_ids
 
 SEARCH_RESULTS = 50
 PAGE_SIZE = 20
@@ -136,14 +136,14 @@ def search(request):
     if not service_filter.is_valid():
         context = {"search_form": form, "filter": service_filter, "region": place}
         return render(request, "directory/search.html", context, status=400)
-    # Publication and area are applied by the search itself; other filters narrow first.
-    candidates = Service.objects.all()
+    # Publication and area are applied by the search itself; other filters narrow it.
+    among = None
     if any(value for name in service_filter.filters for value in request.POST.getlist(name)):
-        candidates = candidates.filter(pk__in=service_filter.qs.values("pk"))
-    matches = search_services(
-        candidates, form.cleaned_data["q"], translation.get_language(), region=place
+        among = service_filter.qs
+    matches = search_service_ids(
+        form.cleaned_data["q"], translation.get_language(), among=among, region=place
     )
-    ids = list(matches.values_list("pk", flat=True)[:SEARCH_RESULTS])
+    ids = list(matches[:SEARCH_RESULTS])
     by_id = {s.pk: s for s in Service.objects.filter(pk__in=ids).for_listing()}
     results = [by_id[pk] for pk in ids if pk in by_id]
     context = {

@@ -20,7 +20,7 @@ from apps.core.i18n import translated_value
 from apps.core.security import same_origin_required
 from apps.directory.forms import SearchForm
 from apps.directory.models import Region, Service
-from apps.directory.search import search_services
+from apps.directory.search import search_service_ids
 
 from .forms import MAX_SERVICES, DisplayForm, OpenCodeForm, SheetForm, ShortlistForm
 from .models import ReferenceCode, code_lifetime, normalise_code
@@ -100,10 +100,10 @@ def build(request):
     if request.method == "POST":
         search_form = SearchForm(request.POST)
         if search_form.is_valid():
-            matches = search_services(
-                published, search_form.cleaned_data["q"], translation.get_language()
+            matches = search_service_ids(
+                search_form.cleaned_data["q"], translation.get_language(), among=published
             )
-            found = list(matches.values_list("pk", flat=True)[:MAX_CANDIDATES])
+            found = list(matches[:MAX_CANDIDATES])
             candidates, searched = listed_services(found), True
         else:
             status = 400

@@ -1,7 +1,7 @@
 """Which records a list endpoint returns, in which order, from cleaned parameters.
 
 Filters are the directory's named queryset methods (``published()``, ``serving()``,
-``speaking()``, ``open_at()``) and free-text search (``search_services``); HSDS ids are
+``speaking()``, ``open_at()``) and free-text search (``search_service_ids``); HSDS ids are
 turned into primary keys by ``resolve`` over what the public may see, so no request value
 ever reaches the ORM as a keyword (SR-22). Unknown ids match nothing.
 """
@@ -13,7 +13,7 @@ from django.db.models import Q
 from django.utils import timezone
 
 from apps.directory.models import ServiceAtLocation, Taxonomy, TaxonomyTerm
-from apps.directory.search import language_codes, search_services
+from apps.directory.search import language_codes, search_service_ids
 from apps.interchange.hsds import queries
 from apps.interchange.hsds.ids import resolve
 
@@ -34,7 +34,7 @@ def _name_contains(queryset, text: str, prefix: str = ""):
     return queryset.filter(reduce(or_, (Q(**{f"{c}__icontains": text}) for c in columns)))
 
 
-def service_pks(params: dict) -> list[int]:
+def service_pks(params: dict):
     """Published services matching the cleaned parameters: best match first when searching,
     else by id (a stable order across pages)."""
     services = queries.published_services()
@@ -73,10 +73,8 @@ def service_pks(params: dict) -> list[int]:
     # Filters join; searching and ordering run over the distinct matches.
     matches = queries.published_services().filter(pk__in=services.values("pk"))
     if params.get("search"):
-        matches = search_services(matches, params["search"], params["lang"])
-    else:
-        matches = matches.order_by("pk")
-    return list(dict.fromkeys(matches.values_list("pk", flat=True)))
+        return search_service_ids(params["search"], params["lang"], among=matches)
+    return matches.order_by("pk").values_list("pk", flat=True)
 
 
 def service_at_location_pks(params: dict) -> list[int]:
