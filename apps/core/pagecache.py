@@ -3,9 +3,13 @@
 A hit costs two cache reads instead of a dozen queries and a template. What may be cached
 is narrow on purpose: GET or HEAD, no staff session cookie, a 200 answer that sets no
 cookie. The key holds the language, the path with its query string (hashed), the
-minute, and a generation that every publication replaces (``purge``):
+schedule epoch, and a generation that every publication replaces (``purge``):
 
-- the minute keeps "open now" exact to the minute without any purge;
+- the schedule epoch is the last moment at or before now when any listing could have
+  opened or closed: an opening or closing time of any period or exception, or midnight,
+  in any service's time zone. Between two such moments no "open now" and no date on any
+  page can change, so a page stays exact without a timer; at 100 000 services with hours
+  on the hour and half hour, an entry lives up to 30 minutes;
 - the generation makes a publication visible at once: ``purge`` runs from the outbox
   after the approval commits, and leaves the rate-limit counters alone (a ``clear()``
   would reset them).
@@ -14,9 +18,12 @@ Visitors' browsers still get ``Cache-Control: no-store`` (QE-10): the privacy mi
 sets it on every answer, cached or not. When the cache is down, pages are simply built.
 """
 
+import bisect
+import datetime as dt
 import hashlib
 import uuid
 from functools import wraps
+from zoneinfo import ZoneInfo
 
 from django.conf import settings
 from django.core.cache import cache
@@ -24,7 +31,8 @@ from django.http import HttpResponse
 from django.utils import timezone
 
 GENERATION_KEY = "public-pages:generation"
-TIMEOUT = 120  # seconds; two minute-buckets at most, so an entry never outlives its minute
+TIMEOUT = 30 * 60  # seconds; a new epoch or generation makes an entry unreachable sooner
+BOUNDARIES_KEY = "public-pages:boundaries"
 
 
 def purge() -> None:
@@ -48,10 +56,41 @@ def _cacheable(request) -> bool:
     )
 
 
+def _boundaries(generation: str) -> tuple[list[dt.time], list[str]]:
+    """Every time of day at which some channel opens or closes, and every time zone."""
+    key = f"{BOUNDARIES_KEY}:{generation}"
+    cached = cache.get(key)
+    if cached is None:
+        from apps.directory.models import OpeningPeriod, ScheduleException, Service
+
+        times = {dt.time(0, 0)}
+        for model in (OpeningPeriod, ScheduleException):
+            for opens, closes in model.objects.values_list("opens", "closes").distinct():
+                times.update(t for t in (opens, closes) if t is not None)
+        zones = sorted(set(Service.objects.values_list("time_zone", flat=True).distinct()))
+        cached = (sorted(times), zones or ["UTC"])
+        cache.set(key, cached, None)
+    return cached
+
+
+def schedule_epoch(now: dt.datetime, generation: str) -> str:
+    """The last moment at or before ``now`` when any listing could have opened or closed."""
+    times, zones = _boundaries(generation)
+    latest = None
+    for zone in zones:
+        local = now.astimezone(ZoneInfo(zone))
+        today = local.replace(tzinfo=None)
+        earlier = bisect.bisect_right(times, today.time())  # times[0] is midnight
+        start = dt.datetime.combine(today.date(), times[earlier - 1], ZoneInfo(zone))
+        if latest is None or start > latest:
+            latest = start
+    return latest.astimezone(dt.UTC).strftime("%Y%m%dT%H%M%S")
+
+
 def _key(request, generation: str) -> str:
     path = hashlib.sha256(request.get_full_path().encode()).hexdigest()[:32]
-    minute = timezone.now().strftime("%Y%m%d%H%M")
-    return f"public-page:{generation}:{minute}:{request.LANGUAGE_CODE}:{path}"
+    epoch = schedule_epoch(timezone.now(), generation)
+    return f"public-page:{generation}:{epoch}:{request.LANGUAGE_CODE}:{path}"
 
 
 def public_page(view):

@@ -7,7 +7,7 @@ import time_machine
 from django.conf import settings
 
 from apps.curation.services import purge_public_cache
-from apps.directory.models import Channel, Service
+from apps.directory.models import Channel, OpeningPeriod, ScheduleException, Service
 
 
 def test_a_repeat_visit_is_served_without_touching_the_database(
@@ -78,3 +78,28 @@ def test_the_page_cache_can_be_switched_off(client, demo, settings):
     client.get(page)
     Service.objects.filter(pk=service.pk).update(name_en="Renamed Example Helpline")
     assert "Renamed Example Helpline" in client.get(page).content.decode()
+
+
+def test_a_page_stays_cached_until_some_listing_could_open_or_close(
+    client, demo, django_assert_num_queries
+):
+    service = Service.objects.get(name="Example National Helpline")
+    Channel.objects.filter(service=service).delete()
+    # The only opening and closing times left anywhere: 09:00 and 17:00, Paris time.
+    OpeningPeriod.objects.all().delete()
+    ScheduleException.objects.all().delete()
+    Service.objects.update(time_zone=service.time_zone)
+    channel = Channel.objects.create(
+        service=service, kind="voice", number="+33199001099", label_en="Test line"
+    )
+    channel.periods.create(weekday=2, opens="09:00", closes="17:00")
+    zone = ZoneInfo(service.time_zone)
+    page = f"/en/s/{service.pk}/"
+    with time_machine.travel(dt.datetime(2026, 11, 25, 10, 5, tzinfo=zone), tick=False):
+        assert "is-open" in client.get(page).content.decode()
+    for later in (dt.time(10, 6), dt.time(10, 30)):  # entries live 30 minutes at most
+        moment = dt.datetime.combine(dt.date(2026, 11, 25), later, zone)
+        with time_machine.travel(moment, tick=False), django_assert_num_queries(0):
+            assert "is-open" in client.get(page).content.decode()
+    with time_machine.travel(dt.datetime(2026, 11, 25, 17, 0, 0, tzinfo=zone), tick=False):
+        assert "is-open" not in client.get(page).content.decode()

@@ -1,6 +1,7 @@
 from django.core.cache import cache
 from django.core.management.base import BaseCommand, CommandError
 
+from apps.core import pagecache
 from apps.directory.generate import COUNTRIES, DEFAULT_SEED, MAX_SERVICES, generate_directory
 
 
@@ -47,6 +48,7 @@ class Command(BaseCommand):
             progress=progress,
         )
         cache.delete("waymark:demo-present")
+        pagecache.purge()  # pages cached before this data arrived
         # No search step: on PostgreSQL the triggers of apps.directory.search index every
         # inserted service as part of the insert (COPY included).
 

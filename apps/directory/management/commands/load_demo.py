@@ -1,6 +1,7 @@
 from django.core.cache import cache
 from django.core.management.base import BaseCommand, CommandError
 
+from apps.core import pagecache
 from apps.directory.demo import load_demo
 from apps.directory.models import Organization, Service
 
@@ -23,4 +24,5 @@ class Command(BaseCommand):
             raise CommandError("The directory is not empty; demo data goes into an empty one.")
         count = load_demo()
         cache.delete("waymark:demo-present")
+        pagecache.purge()  # pages cached before this data arrived
         self.stdout.write(self.style.SUCCESS(f"Loaded {count} fictional demonstration services."))
