@@ -14,6 +14,8 @@ class SearchForm(forms.Form):
     )
     # Set by the search box of a region page: search what serves that area only.
     region = forms.CharField(required=False, max_length=40, widget=forms.HiddenInput)
+    # "More results" asks for the next page of the same search.
+    page = forms.IntegerField(required=False, min_value=1, max_value=50)
 
     def clean_q(self):
         value = self.cleaned_data["q"]

@@ -17,7 +17,7 @@ from operator import or_
 
 from django.conf import settings
 from django.db import connection
-from django.db.models import F, Q, Value
+from django.db.models import Exists, F, OuterRef, Q, Value
 
 # PostgreSQL's text-search configurations by interface language; the rest use "simple".
 TEXT_SEARCH_CONFIG = {
@@ -89,7 +89,9 @@ def _postgres_search(query, language, among, region):
     if region is not None:
         entries = entries.filter(area_ids__overlap=[0, *(r.pk for r in region.lineage())])
     if among is not None:
-        entries = entries.filter(service_id__in=among.values("pk"))
+        # Checked per match (a correlated EXISTS): the filters are never computed over the
+        # whole directory, only for the services the words found.
+        entries = entries.filter(Exists(among.filter(pk=OuterRef("service_id"))))
     words = entries.filter(document=search_query)
     if len(words.values_list("pk", flat=True)[:FEW_MATCHES]) < FEW_MATCHES:
         # Few or no words match: perhaps a misspelling, so look for names that look alike.

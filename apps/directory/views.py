@@ -18,7 +18,7 @@ from .forms import SearchForm
 from .models import Channel, Region, Service, Taxonomy, TaxonomyTerm
 from .search import search_service_ids
 
-SEARCH_RESULTS = 50
+SEARCH_RESULTS = 20
 PAGE_SIZE = 20
 # The strip at the top of a region page stays short enough to read in seconds (D7).
 HELP_NOW_LINES = 6
@@ -143,7 +143,11 @@ def search(request):
     matches = search_service_ids(
         form.cleaned_data["q"], translation.get_language(), among=among, region=place
     )
-    ids = list(matches[:SEARCH_RESULTS])
+    page = form.cleaned_data["page"] or 1
+    start = (page - 1) * SEARCH_RESULTS
+    ids = list(matches[start : start + SEARCH_RESULTS + 1])
+    more = len(ids) > SEARCH_RESULTS
+    ids = ids[:SEARCH_RESULTS]
     by_id = {s.pk: s for s in Service.objects.filter(pk__in=ids).for_listing()}
     results = [by_id[pk] for pk in ids if pk in by_id]
     context = {
@@ -151,6 +155,9 @@ def search(request):
         "filter": service_filter,
         "region": place,
         "results": results,
+        "first_result": start + 1,
+        "last_result": start + len(results),
+        "next_page": page + 1 if more else None,
         "searched": True,
         "now": timezone.now(),
     }

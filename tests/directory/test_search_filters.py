@@ -53,3 +53,22 @@ def test_unknown_region_or_filter_value_is_a_clear_400(client, demo):
 def test_the_region_page_search_box_searches_that_region(client, demo):
     html = client.get("/en/r/fr-ara-lyon/").content.decode()
     assert '<input type="hidden" name="region" value="fr-ara-lyon">' in html
+
+
+def test_more_results_come_a_page_at_a_time(client, demo, settings):
+    from apps.directory import views
+
+    everything = names(search(client, q="Example"))
+    assert len(everything) == min(views.SEARCH_RESULTS, Service.objects.published().count())
+    original = Service.objects.get(name="Example National Helpline")
+    for number in range(views.SEARCH_RESULTS):
+        copy = Service.objects.get(pk=original.pk)
+        copy.pk = None
+        copy.name_en = f"Example Copy {number:02d}"
+        copy.save()
+    first = search(client, q="Example").content.decode()
+    assert 'name="page" value="2"' in first
+    second = search(client, q="Example", page="2")
+    assert "Results 21 to" in second.content.decode()
+    assert not set(names(second)) & set(names(first and search(client, q="Example")))
+    assert search(client, q="Example", page="0").status_code == 400
