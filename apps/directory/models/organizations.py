@@ -62,9 +62,18 @@ class ServiceQuerySet(models.QuerySet):
         ).distinct()
 
     def speaking(self, language_codes):
-        return self.filter(
-            Q(languages__code__in=language_codes) | Q(channels__languages__code__in=language_codes)
-        ).distinct()
+        """Services delivered in one of the languages, by the service or by a channel."""
+        from .channels import Channel
+
+        by_channel = Channel.languages.through.objects.filter(
+            channel__service=models.OuterRef("pk"), language__code__in=language_codes
+        )
+        by_service = ServiceLanguage.objects.filter(
+            service=models.OuterRef("pk"), language__code__in=language_codes
+        )
+        # EXISTS rather than joins: no duplicates to remove, and each service is checked
+        # through the indexes instead of joining every language of every channel.
+        return self.filter(models.Exists(by_service) | models.Exists(by_channel))
 
     def open_at(self, moment):
         from .channels import Channel

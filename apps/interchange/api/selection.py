@@ -37,7 +37,7 @@ def _name_contains(queryset, text: str, prefix: str = ""):
 def service_pks(params: dict):
     """Published services matching the cleaned parameters: best match first when searching,
     else by id (a stable order across pages)."""
-    services = queries.published_services()
+    services = base = queries.published_services()
     term = _resolved(
         "taxonomy_term",
         params.get("taxonomy_term_id"),
@@ -70,10 +70,13 @@ def service_pks(params: dict):
         services = services.speaking([params["language"]])
     if params.get("open_now"):
         services = services.open_at(timezone.now())
-    # Filters join; searching and ordering run over the distinct matches.
-    matches = queries.published_services().filter(pk__in=services.values("pk"))
     if params.get("search"):
-        return search_service_ids(params["search"], params["lang"], among=matches)
+        return search_service_ids(params["search"], params["lang"], among=services)
+    if services is base:
+        # No filter: count and page the published services directly.
+        return services.order_by("pk").values_list("pk", flat=True)
+    # Filters join (a service can match twice); paging runs over the distinct matches.
+    matches = queries.published_services().filter(pk__in=services.values("pk"))
     return matches.order_by("pk").values_list("pk", flat=True)
 
 
