@@ -50,5 +50,6 @@ def test_search_results_page_is_under_30_kb(client, demo):
 
 def test_the_stylesheet_declares_no_web_font():
     path = finders.find("core/site.css")
-    css = open(path, encoding="utf-8").read()
+    with open(path, encoding="utf-8") as handle:
+        css = handle.read()
     assert "@font-face" not in css and "url(" not in css

@@ -3,10 +3,10 @@
 import re
 
 import pytest
-from django.utils.html import escape
 from django.core.management import call_command
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
+from django.utils.html import escape
 
 from apps.core import pagecache
 from apps.directory.models import Channel, Language, Region, Service, Taxonomy, TaxonomyTerm

@@ -387,9 +387,9 @@ def test_a_page_costs_the_same_queries_whatever_its_size(
 
 
 def test_service_list_query_count_is_pinned(client, demo, django_assert_num_queries):
-    # The count and the page of matching ids; the page of services; 10 preloads (terms, languages, channels and
-    # their languages, periods and exceptions, costs, areas, service languages, places);
-    # the region tree.
+    # The count and the page of matching ids; the page of services; 10 preloads (terms,
+    # languages, channels and their languages, periods and exceptions, costs, areas,
+    # service languages, places); the region tree.
     with django_assert_num_queries(14):
         get(client, "/services", full="true", per_page=100)
 
