@@ -55,6 +55,10 @@ keepalive = 5
 # Recycle workers now and then so a slow leak cannot grow without bound.
 max_requests = 1000
 max_requests_jitter = 100
+# Load Django once in the master: a recycled worker is a fork, ready in milliseconds,
+# not a second-long import during which its queued visitors wait (measured by make bench).
+# Safe because Django opens no database connection at import.
+preload_app = True
 # The heartbeat file lives in memory: a container's overlay filesystem can stall it.
 SHM = "/dev/shm"  # noqa: S108 - gunicorn's documented choice for containers
 if os.path.isdir(SHM):

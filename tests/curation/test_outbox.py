@@ -9,6 +9,7 @@ import socket
 import subprocess
 import time
 
+import kombu.pools
 import pytest
 import redis
 from django.core import mail
@@ -155,6 +156,9 @@ def broker(redis_url, monkeypatch):
     server.stop()
     celery_app.conf.broker_url, celery_app.conf.task_always_eager = saved
     _forget_connections()
+    # kombu keeps producer pools in a process-wide registry; a closed one left there
+    # breaks every later apply_async, eager ones included (Celery acquires a producer).
+    kombu.pools.reset()
 
 
 def _forget_connections():
