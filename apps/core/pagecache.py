@@ -20,7 +20,9 @@ sets it on every answer, cached or not. When the cache is down, pages are simply
 
 import bisect
 import datetime as dt
+import gzip
 import hashlib
+import re
 import uuid
 from functools import wraps
 from zoneinfo import ZoneInfo
@@ -29,10 +31,15 @@ from django.conf import settings
 from django.core.cache import cache
 from django.http import HttpResponse
 from django.utils import timezone
+from django.utils.cache import patch_vary_headers
 
 GENERATION_KEY = "public-pages:generation"
 TIMEOUT = 30 * 60  # seconds; a new epoch or generation makes an entry unreachable sooner
 BOUNDARIES_KEY = "public-pages:boundaries"
+_ACCEPTS_GZIP = re.compile(r"\bgzip\b")
+# The opening and closing times change only with a publication (a new generation), so
+# each process keeps the latest list it read, saving a cache round trip per request.
+_local_boundaries: dict[str, tuple] = {}
 
 
 def purge() -> None:
@@ -58,6 +65,8 @@ def _cacheable(request) -> bool:
 
 def _boundaries(generation: str) -> tuple[list[dt.time], list[str]]:
     """Every time of day at which some channel opens or closes, and every time zone."""
+    if generation in _local_boundaries:
+        return _local_boundaries[generation]
     key = f"{BOUNDARIES_KEY}:{generation}"
     cached = cache.get(key)
     if cached is None:
@@ -70,6 +79,8 @@ def _boundaries(generation: str) -> tuple[list[dt.time], list[str]]:
         zones = sorted(set(Service.objects.values_list("time_zone", flat=True).distinct()))
         cached = (sorted(times), zones or ["UTC"])
         cache.set(key, cached, None)
+    _local_boundaries.clear()
+    _local_boundaries[generation] = cached
     return cached
 
 
@@ -103,11 +114,23 @@ def public_page(view):
         key = _key(request, _generation())
         cached = cache.get(key)
         if cached is not None:
-            content, content_type = cached
-            return HttpResponse(content, content_type=content_type)
+            compressed, content_type = cached
+            return _replay(request, compressed, content_type)
         response = view(request, *args, **kwargs)
         if response.status_code == 200 and not response.streaming and not response.cookies:
-            cache.set(key, (response.content, response["Content-Type"]), TIMEOUT)
+            # Kept compressed: a hit is then sent as it is, without compressing it again.
+            compressed = gzip.compress(response.content, compresslevel=6, mtime=0)
+            cache.set(key, (compressed, response["Content-Type"]), TIMEOUT)
         return response
 
     return wrapper
+
+
+def _replay(request, compressed: bytes, content_type: str) -> HttpResponse:
+    if _ACCEPTS_GZIP.search(request.headers.get("Accept-Encoding", "")):
+        response = HttpResponse(compressed, content_type=content_type)
+        response["Content-Encoding"] = "gzip"
+    else:
+        response = HttpResponse(gzip.decompress(compressed), content_type=content_type)
+    patch_vary_headers(response, ("Accept-Encoding",))
+    return response

@@ -103,3 +103,13 @@ def test_a_page_stays_cached_until_some_listing_could_open_or_close(
             assert "is-open" in client.get(page).content.decode()
     with time_machine.travel(dt.datetime(2026, 11, 25, 17, 0, 0, tzinfo=zone), tick=False):
         assert "is-open" not in client.get(page).content.decode()
+
+
+def test_a_cached_page_is_sent_compressed_to_browsers_that_accept_it(client, demo):
+    import gzip
+
+    plain = client.get("/en/r/fr/").content
+    compressed = client.get("/en/r/fr/", HTTP_ACCEPT_ENCODING="gzip, deflate")
+    assert compressed["Content-Encoding"] == "gzip"
+    assert "Accept-Encoding" in compressed["Vary"]
+    assert gzip.decompress(compressed.content) == plain
