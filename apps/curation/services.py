@@ -265,6 +265,8 @@ def proposal_approve(*, proposal, by, comment="") -> Proposal:
         ) from None
     after = spec.snapshot(instance)
     proposal.target_id = instance.pk
+    if proposal.organization_id is None:  # a new organisation: the proposal is now its own
+        proposal.organization = instance
     proposal.status = Proposal.Status.APPROVED
     proposal.reviewer = by
     proposal.reviewed_at = timezone.now()

@@ -300,3 +300,20 @@ def test_invalid_values_are_refused_at_approval_with_a_message(cast):
     with pytest.raises(ProposalError, match="not valid"):
         proposal_approve(proposal=proposal, by=cast.coordinator)
     assert hotline_channel().number == "+33199001001"
+
+
+def test_a_coordinator_proposes_a_new_organisation_and_another_approves_it(
+    coordinator, administrator
+):
+    from apps.directory.models import Organization
+
+    proposal = proposal_submit(
+        by=coordinator, model=Organization, values={"name_en": "Example New Partner"}
+    )
+    assert proposal.organization is None
+    assert not Organization.objects.filter(name_en="Example New Partner").exists()
+    proposal_approve(proposal=proposal, by=administrator)
+    created = Organization.objects.get(name_en="Example New Partner")
+    assert created.status == "published"
+    proposal.refresh_from_db()
+    assert proposal.organization == created and proposal.target_id == created.pk

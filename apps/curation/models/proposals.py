@@ -31,9 +31,12 @@ class Proposal(models.Model):
     action = models.CharField(_("action"), max_length=8, choices=Action.choices)
     target_model = models.CharField(_("kind of record"), max_length=40)
     target_id = models.PositiveBigIntegerField(_("record"), null=True, blank=True)
+    # Empty only while a new organisation is proposed; set to it on approval.
     organization = models.ForeignKey(
         "directory.Organization",
         models.PROTECT,
+        null=True,
+        blank=True,
         related_name="proposals",
         verbose_name=_("organisation"),
     )
