@@ -91,7 +91,11 @@ class Command(BaseCommand):
                     )
                 )
             for name, (method, path, body) in self.weighed_pages().items():
-                weights[name] = bench.page_weight(server, method, path, body)
+                try:
+                    weights[name] = bench.page_weight(server, method, path, body)
+                except (bench.BenchError, OSError) as error:
+                    # A page too slow or broken to weigh is reported, not fatal.
+                    weights[name] = {"bytes": 0, "images": 0, "fonts": 0, "error": str(error)}
         self.report(results, weights, options, out_dir)
 
     # --- data -----------------------------------------------------------------------
@@ -246,7 +250,8 @@ class Command(BaseCommand):
             "| page | bytes | images | web fonts |",
             "|---|---:|---:|---:|",
             *[
-                f"| {name} | {w['bytes']:,} | {w['images']} | {w['fonts']} |"
+                f"| {name} | {w.get('error') or format(w['bytes'], ',')} | {w['images']} "
+                f"| {w['fonts']} |"
                 for name, w in weights.items()
             ],
         ]
