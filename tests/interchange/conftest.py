@@ -32,3 +32,15 @@ def second_coordinator(db):
     from tests.curation.conftest import make_staff
 
     return make_staff("coordinator_two", StaffProfile.Role.COORDINATOR)
+
+
+@pytest.fixture(autouse=True)
+def in_process_tasks():
+    """Import jobs run inside the test, as in the laptop demo, even where CI configures a
+    broker (CELERY_BROKER_URL) with no worker behind it."""
+    from apps.celery import app
+
+    saved = app.conf.task_always_eager
+    app.conf.task_always_eager = True
+    yield
+    app.conf.task_always_eager = saved
