@@ -40,6 +40,10 @@ _ACCEPTS_GZIP = re.compile(r"\bgzip\b")
 # The opening and closing times change only with a publication (a new generation), so
 # each process keeps the latest list it read, saving a cache round trip per request.
 _local_boundaries: dict[str, tuple] = {}
+# (generation, epoch, its start, the next opening or closing anywhere), per process.
+_epoch_memo: tuple | None = None
+# The generation this process saw last: read again with every page, in the same trip.
+_last_generation: str | None = None
 
 
 def purge() -> None:
@@ -86,22 +90,47 @@ def _boundaries(generation: str) -> tuple[list[dt.time], list[str]]:
 
 def schedule_epoch(now: dt.datetime, generation: str) -> str:
     """The last moment at or before ``now`` when any listing could have opened or closed."""
+    global _epoch_memo
+    memo = _epoch_memo
+    if memo and memo[0] == generation and memo[2] <= now < memo[3]:
+        return memo[1]
     times, zones = _boundaries(generation)
-    latest = None
+    latest = upcoming = None
     for zone in zones:
-        local = now.astimezone(ZoneInfo(zone))
-        today = local.replace(tzinfo=None)
-        earlier = bisect.bisect_right(times, today.time())  # times[0] is midnight
-        start = dt.datetime.combine(today.date(), times[earlier - 1], ZoneInfo(zone))
-        if latest is None or start > latest:
-            latest = start
-    return latest.astimezone(dt.UTC).strftime("%Y%m%dT%H%M%S")
+        local = now.astimezone(ZoneInfo(zone)).replace(tzinfo=None)
+        earlier = bisect.bisect_right(times, local.time())  # times[0] is midnight
+        start = dt.datetime.combine(local.date(), times[earlier - 1], ZoneInfo(zone))
+        if earlier < len(times):
+            following = dt.datetime.combine(local.date(), times[earlier], ZoneInfo(zone))
+        else:
+            tomorrow = local.date() + dt.timedelta(days=1)
+            following = dt.datetime.combine(tomorrow, times[0], ZoneInfo(zone))
+        latest = start if latest is None or start > latest else latest
+        upcoming = following if upcoming is None or following < upcoming else upcoming
+    epoch = latest.astimezone(dt.UTC).strftime("%Y%m%dT%H%M%S")
+    # Until the next opening or closing anywhere, the answer stays the same.
+    _epoch_memo = (generation, epoch, latest, upcoming)
+    return epoch
 
 
 def _key(request, generation: str) -> str:
     path = hashlib.sha256(request.get_full_path().encode()).hexdigest()[:32]
     epoch = schedule_epoch(timezone.now(), generation)
     return f"public-page:{generation}:{epoch}:{request.LANGUAGE_CODE}:{path}"
+
+
+def _lookup(request) -> tuple[str, tuple | None]:
+    """The page's key and cached value, in one cache round trip when nothing was published
+    since this process last looked (the generation is read with the page, never assumed)."""
+    global _last_generation
+    if _last_generation is not None:
+        guess = _key(request, _last_generation)
+        found = cache.get_many([GENERATION_KEY, guess])
+        if found.get(GENERATION_KEY) == _last_generation:
+            return guess, found.get(guess)
+    _last_generation = _generation()
+    key = _key(request, _last_generation)
+    return key, cache.get(key)
 
 
 def public_page(view):
@@ -111,8 +140,7 @@ def public_page(view):
     def wrapper(request, *args, **kwargs):
         if not _cacheable(request):
             return view(request, *args, **kwargs)
-        key = _key(request, _generation())
-        cached = cache.get(key)
+        key, cached = _lookup(request)
         if cached is not None:
             compressed, content_type = cached
             return _replay(request, compressed, content_type)
