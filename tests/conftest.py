@@ -95,3 +95,14 @@ def _clear_cache():
 
     cache.clear()
     yield
+
+
+@pytest.fixture
+def in_process_tasks():
+    """Run tasks inside the test, as the laptop demo does, even where a broker is set."""
+    from apps.celery import app
+
+    saved = app.conf.task_always_eager
+    app.conf.task_always_eager = True
+    yield
+    app.conf.task_always_eager = saved

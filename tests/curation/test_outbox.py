@@ -79,15 +79,6 @@ def test_a_failed_delivery_is_kept_and_retried_by_the_flush(cast, monkeypatch):
     assert message.delivered_at is not None and len(mail.outbox) == 1
 
 
-@pytest.fixture
-def in_process_tasks():
-    """Run tasks inside the test, as the laptop demo does (no broker configured)."""
-    saved = celery_app.conf.task_always_eager
-    celery_app.conf.task_always_eager = True
-    yield
-    celery_app.conf.task_always_eager = saved
-
-
 # --- against a real Redis broker ----------------------------------------------------------
 
 

@@ -35,12 +35,5 @@ def second_coordinator(db):
 
 
 @pytest.fixture(autouse=True)
-def in_process_tasks():
-    """Import jobs run inside the test, as in the laptop demo, even where CI configures a
-    broker (CELERY_BROKER_URL) with no worker behind it."""
-    from apps.celery import app
-
-    saved = app.conf.task_always_eager
-    app.conf.task_always_eager = True
-    yield
-    app.conf.task_always_eager = saved
+def _import_jobs_in_process(in_process_tasks):
+    """Import jobs run inside the test even where CI configures a broker with no worker."""
