@@ -113,24 +113,31 @@ def schedule_epoch(now: dt.datetime, generation: str) -> str:
     return epoch
 
 
-def _key(request, generation: str) -> str:
-    path = hashlib.sha256(request.get_full_path().encode()).hexdigest()[:32]
-    epoch = schedule_epoch(timezone.now(), generation)
-    return f"public-page:{generation}:{epoch}:{request.LANGUAGE_CODE}:{path}"
+def _scope(generation: str) -> str:
+    return f"{generation}:{schedule_epoch(timezone.now(), generation)}"
 
 
-def _lookup(request) -> tuple[str, tuple | None]:
-    """The page's key and cached value, in one cache round trip when nothing was published
-    since this process last looked (the generation is read with the page, never assumed)."""
+def scoped(scope: str, name: str) -> str:
+    """The cache key of entry ``name`` in a scope (a generation and a schedule epoch)."""
+    return f"public:{scope}:{name}"
+
+
+def lookup(name: str) -> tuple[str, str, object]:
+    """Entry ``name`` of the current generation and schedule epoch: (scope, key, value).
+
+    One cache round trip when nothing was published since this process last looked (the
+    generation is read with the entry, never assumed). ``scope`` serves to name related
+    entries of the same generation and epoch (``scoped``), such as result cards.
+    """
     global _last_generation
     if _last_generation is not None:
-        guess = _key(request, _last_generation)
-        found = cache.get_many([GENERATION_KEY, guess])
+        scope = _scope(_last_generation)
+        found = cache.get_many([GENERATION_KEY, scoped(scope, name)])
         if found.get(GENERATION_KEY) == _last_generation:
-            return guess, found.get(guess)
+            return scope, scoped(scope, name), found.get(scoped(scope, name))
     _last_generation = _generation()
-    key = _key(request, _last_generation)
-    return key, cache.get(key)
+    scope = _scope(_last_generation)
+    return scope, scoped(scope, name), cache.get(scoped(scope, name))
 
 
 def public_page(view):
@@ -140,7 +147,8 @@ def public_page(view):
     def wrapper(request, *args, **kwargs):
         if not _cacheable(request):
             return view(request, *args, **kwargs)
-        key, cached = _lookup(request)
+        path = hashlib.sha256(request.get_full_path().encode()).hexdigest()[:32]
+        _, key, cached = lookup(f"page:{request.LANGUAGE_CODE}:{path}")
         if cached is not None:
             compressed, content_type = cached
             return _replay(request, compressed, content_type)

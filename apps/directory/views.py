@@ -6,6 +6,7 @@ from django.core.paginator import Paginator
 from django.db.models import Count
 from django.http import Http404
 from django.shortcuts import render
+from django.template.loader import render_to_string
 from django.utils import timezone, translation
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_http_methods, require_safe
@@ -13,6 +14,7 @@ from django.views.decorators.http import require_http_methods, require_safe
 from apps.core.pagecache import public_page
 from apps.core.security import same_origin_required
 
+from .cards import cached_search, cards, fragment, search_name
 from .filters import ServiceFilter
 from .forms import SearchForm
 from .models import Channel, Region, Service, Taxonomy, TaxonomyTerm
@@ -136,29 +138,39 @@ def search(request):
     if not service_filter.is_valid():
         context = {"search_form": form, "filter": service_filter, "region": place}
         return render(request, "directory/search.html", context, status=400)
-    # Publication and area are applied by the search itself; other filters narrow it.
-    among = None
-    if any(value for name in service_filter.filters for value in request.POST.getlist(name)):
-        among = service_filter.qs
-    matches = search_service_ids(
-        form.cleaned_data["q"], translation.get_language(), among=among, region=place
-    )
     page = form.cleaned_data["page"] or 1
     start = (page - 1) * SEARCH_RESULTS
-    ids = list(matches[start : start + SEARCH_RESULTS + 1])
-    more = len(ids) > SEARCH_RESULTS
-    ids = ids[:SEARCH_RESULTS]
-    by_id = {s.pk: s for s in Service.objects.filter(pk__in=ids).for_listing()}
-    results = [by_id[pk] for pk in ids if pk in by_id]
+    language = translation.get_language()
+
+    choices = {name: sorted(request.POST.getlist(name)) for name in service_filter.filters}
+    filtered = any(choices.values())
+
+    def find() -> list[int]:
+        # Publication and area are applied by the search itself; other filters narrow it.
+        among = service_filter.qs if filtered else None
+        matches = search_service_ids(form.cleaned_data["q"], language, among=among, region=place)
+        return list(matches[start : start + SEARCH_RESULTS + 1])
+
+    choices.update(q=" ".join(form.cleaned_data["q"].split()), region=place and place.pk, page=page)
+    scope, ids = cached_search(search_name(language, choices), find)
+    results = cards(ids[:SEARCH_RESULTS], scope)
+    del choices["q"]  # the filters' rendering depends on the choices, not on the words
+    filter_fields = fragment(
+        scope,
+        search_name(language, choices).replace("search:", "filters:"),
+        lambda: render_to_string(
+            "directory/_filter_fields.html", {"filter": service_filter, "counts": None}
+        ),
+    )
     context = {
         "search_form": form,
         "filter": service_filter,
+        "filter_fields": filter_fields,
         "region": place,
         "results": results,
         "first_result": start + 1,
         "last_result": start + len(results),
-        "next_page": page + 1 if more else None,
+        "next_page": page + 1 if len(ids) > SEARCH_RESULTS else None,
         "searched": True,
-        "now": timezone.now(),
     }
     return render(request, "directory/search.html", context)

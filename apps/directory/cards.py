@@ -1,0 +1,85 @@
+"""Search results, kept ready on the server like public pages (issue #9).
+
+A search costs its SQL (tens of milliseconds at 100 000 services) and the loading and
+rendering of twenty listings with their contact lines and hours (more again). Both are
+the same for every visitor until something is published or a listing opens or closes,
+so both are kept under the page cache's scope (a generation and a schedule epoch,
+apps/core/pagecache.py):
+
+- the ids a search found, under an HMAC of the words and choices (keyed with the site's
+  secret), so the cache holds no search words (QE-14);
+- the filter choices as the visitor left them (a long form, slow to render);
+- each listing's card (name, organisation, summary, contact lines with "open now"), per
+  language. The "Add to list" form, which carries the visitor's own list, is not part of
+  the card and is added for each answer.
+"""
+
+import json
+from dataclasses import dataclass
+
+from django.conf import settings
+from django.core.cache import cache
+from django.template.loader import get_template
+from django.utils import timezone, translation
+from django.utils.crypto import salted_hmac
+from django.utils.safestring import SafeString, mark_safe
+
+from apps.core.pagecache import TIMEOUT, lookup, scoped
+
+from .models import Service
+
+CARD_TEMPLATE = "directory/_service_card_body.html"
+
+
+@dataclass(frozen=True)
+class Card:
+    pk: int
+    html: SafeString
+
+
+def search_name(language: str, choices: dict) -> str:
+    """The cache entry's name for a search: an HMAC of everything that decides its results."""
+    text = json.dumps([language, choices], sort_keys=True, ensure_ascii=False)
+    return f"search:{salted_hmac('waymark.search', text).hexdigest()}"
+
+
+def cached_search(name: str, find) -> tuple[str, object]:
+    """``find()``'s answer, kept under ``name`` in the current scope; returns (scope, it)."""
+    if not settings.PUBLIC_PAGE_CACHE:
+        return "", find()
+    scope, key, found = lookup(name)
+    if found is None:
+        found = find()
+        cache.set(key, found, TIMEOUT)
+    return scope, found
+
+
+def fragment(scope: str, name: str, render) -> SafeString:
+    """``render()``'s HTML, kept under ``name`` in this scope (rendered at once without one)."""
+    if not scope:
+        return render()
+    key = scoped(scope, name)
+    html = cache.get(key)
+    if html is None:
+        html = render()
+        cache.set(key, str(html), TIMEOUT)
+    return mark_safe(html)  # noqa: S308 - our own template's output
+
+
+def cards(ids: list[int], scope: str = "") -> list[Card]:
+    """The cards of these published services, in this order, rendered once per scope."""
+    language = translation.get_language()
+    keys = {pk: scoped(scope, f"card:{language}:{pk}") for pk in ids}
+    found = cache.get_many(list(keys.values())) if scope else {}
+    missing = [pk for pk in ids if keys[pk] not in found]
+    if missing:
+        template = get_template(CARD_TEMPLATE)
+        now = timezone.now()
+        fresh = {
+            keys[service.pk]: template.render({"service": service, "now": now})
+            for service in Service.objects.published().filter(pk__in=missing).for_cards()
+        }
+        if scope:
+            cache.set_many(fresh, TIMEOUT)
+        found.update(fresh)
+    return [Card(pk, mark_safe(found[keys[pk]])) for pk in ids if keys[pk] in found]  # noqa: S308 - our own template's output
