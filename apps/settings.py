@@ -145,7 +145,7 @@ if REDIS_URL:
     }
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
-# Anonymous public pages are kept on the server for up to a minute (apps/core/pagecache.py).
+# Anonymous public pages and searches are kept on the server (apps/core/pagecache.py).
 PUBLIC_PAGE_CACHE = env_bool("WAYMARK_PUBLIC_PAGE_CACHE", True)
 # Requests per client and window to the HSDS API.
 HSDS_API_RATE_LIMIT = env_int("HSDS_API_RATE_LIMIT", 120, minimum=1)

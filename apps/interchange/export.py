@@ -19,7 +19,7 @@ sees half an export.
 import json
 import shutil
 import tempfile
-from dataclasses import dataclass, field
+from collections.abc import Iterator
 from pathlib import Path
 
 from django.conf import settings
@@ -29,47 +29,29 @@ from . import profile, tabular
 from .hsds import documents, queries
 from .hsds.ids import hsds_id
 
-
-@dataclass
-class Bundle:
-    """Every document of one language, in a stable order."""
-
-    language: str
-    services: list[dict] = field(default_factory=list)
-    organizations: list[dict] = field(default_factory=list)
-    taxonomies: list[dict] = field(default_factory=list)
-    taxonomy_terms: list[dict] = field(default_factory=list)
-
-    def table_descriptions(self, tables: list[str]) -> list[dict]:
-        return [
-            {
-                "id": hsds_id("meta_table_description", self.language, table),
-                "name": table,
-                "language": self.language,
-                "character_set": "UTF-8",
-            }
-            for table in tables
-        ]
+# Services are read and written this many at a time: memory stays flat at any size.
+BATCH = 500
 
 
-def build_bundle(language: str) -> Bundle:
-    """The published directory as HSDS documents in one content language."""
-    with translation.override(language):
-        ctx = documents.Context.load(language)
-        services = queries.with_documents(queries.published_services()).order_by("pk")
-        organizations = queries.published_organizations().order_by("pk")
-        return Bundle(
-            language=language,
-            services=[documents.service_document(s, ctx, organization=False) for s in services],
-            organizations=[documents.organization_document(o, ctx) for o in organizations],
-            taxonomies=[
-                documents.taxonomy_document(t, ctx) for t in queries.taxonomies().order_by("pk")
-            ],
-            taxonomy_terms=[
-                documents.taxonomy_term_document(t, ctx)
-                for t in queries.taxonomy_terms().order_by("pk")
-            ],
-        )
+def table_descriptions(language: str, tables: list[str]) -> list[dict]:
+    return [
+        {
+            "id": hsds_id("meta_table_description", language, table),
+            "name": table,
+            "language": language,
+            "character_set": "UTF-8",
+        }
+        for table in tables
+    ]
+
+
+def service_documents(ctx) -> Iterator[dict]:
+    """Every published service as a nested document, in id order, a batch at a time."""
+    ids = list(queries.published_services().order_by("pk").values_list("pk", flat=True))
+    for start in range(0, len(ids), BATCH):
+        batch = queries.published_services().filter(pk__in=ids[start : start + BATCH])
+        for service in queries.with_documents(batch).order_by("pk"):
+            yield documents.service_document(service, ctx, organization=False)
 
 
 def base_document(language: str) -> dict:
@@ -86,22 +68,64 @@ def _write_json(path: Path, document) -> None:
     path.write_text(json.dumps(document, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
 
 
-def write_language(folder: Path, bundle: Bundle) -> None:
-    """Write ``hsds/`` and ``tabular/`` of one language into ``folder``."""
+class _JsonList:
+    """A JSON array written one item at a time, formatted as ``_write_json`` would."""
+
+    def __init__(self, path: Path):
+        self._handle = path.open("w", encoding="utf-8")
+        self._count = 0
+
+    def __enter__(self):
+        return self
+
+    def append(self, item) -> None:
+        text = json.dumps(item, ensure_ascii=False, indent=2).replace("\n", "\n  ")
+        self._handle.write(("[\n  " if self._count == 0 else ",\n  ") + text)
+        self._count += 1
+
+    def __exit__(self, *exc):
+        self._handle.write("\n]\n" if self._count else "[]\n")
+        self._handle.close()
+
+
+def write_language(folder: Path, language: str) -> None:
+    """Write ``hsds/`` and ``tabular/`` of one content language into ``folder``."""
     json_dir, table_dir = folder / "hsds", folder / "tabular"
     json_dir.mkdir(parents=True)
     table_dir.mkdir(parents=True)
-    _write_json(json_dir / "base.json", base_document(bundle.language))
-    _write_json(json_dir / "services.json", bundle.services)
-    _write_json(json_dir / "organizations.json", bundle.organizations)
-    _write_json(json_dir / "taxonomies.json", bundle.taxonomies)
-    _write_json(json_dir / "taxonomy_terms.json", bundle.taxonomy_terms)
-    for table, rows in tabular.tabulate(bundle).items():
-        path = table_dir / tabular.TABLES[table][0]
-        path.write_text(tabular.csv_text(table, rows), encoding="utf-8", newline="")
+    with translation.override(language):
+        ctx = documents.Context.load(language)
+        organizations = [
+            documents.organization_document(o, ctx)
+            for o in queries.published_organizations().order_by("pk")
+        ]
+        taxonomies = [
+            documents.taxonomy_document(t, ctx) for t in queries.taxonomies().order_by("pk")
+        ]
+        terms = [
+            documents.taxonomy_term_document(t, ctx)
+            for t in queries.taxonomy_terms().order_by("pk")
+        ]
+        _write_json(json_dir / "base.json", base_document(language))
+        with tabular.TableWriter(table_dir) as tables:
+            with _JsonList(json_dir / "services.json") as services:
+                for service in service_documents(ctx):
+                    services.append(service)
+                    tables.add_service(service)
+            for table, rows in (
+                ("organization", organizations),
+                ("taxonomy", taxonomies),
+                ("taxonomy_term", terms),
+                ("meta_table_description", table_descriptions(language, list(tabular.TABLES))),
+            ):
+                for row in rows:
+                    tables.add(table, row)
+    _write_json(json_dir / "organizations.json", organizations)
+    _write_json(json_dir / "taxonomies.json", taxonomies)
+    _write_json(json_dir / "taxonomy_terms.json", terms)
     _write_json(
         table_dir / "datapackage.json",
-        tabular.datapackage(language=bundle.language, profile_url=profile.profile_url()),
+        tabular.datapackage(language=language, profile_url=profile.profile_url()),
     )
 
 
@@ -134,12 +158,11 @@ def export_directory(output: Path, languages: list[str], *, per_language: bool) 
         write_profile(staging / "profile")
         names = ["profile"]
         for language in languages:
-            bundle = build_bundle(language)
             if per_language:
-                write_language(staging / language, bundle)
+                write_language(staging / language, language)
                 names.append(language)
             else:
-                write_language(staging, bundle)
+                write_language(staging, language)
                 names += ["hsds", "tabular"]
         _replace(staging, output, names)
         written = [output / name for name in names]

@@ -12,9 +12,11 @@ formula and are written as they are.
 """
 
 import csv
-import io
 import json
 import re
+from collections.abc import Iterator
+from contextlib import ExitStack
+from pathlib import Path
 
 from apps.interchange import profile
 
@@ -61,33 +63,62 @@ def columns(table: str) -> list[tuple[str, str, str | None]]:
     return official + added
 
 
-def tabulate(bundle) -> dict[str, list[dict]]:
-    """Rows per table from nested documents (a ``Bundle`` of the export)."""
-    rows = {table: [] for table in TABLES}
-    seen_locations = set()
-    rows["organization"] = list(bundle.organizations)
-    for service in bundle.services:
-        rows["service"].append(service)
-        for phone in service["phones"]:
-            rows["phone"].append(phone)
-            rows["language"].extend(phone["languages"])
-        for contact in service["contacts"]:
-            rows["contact"].append(contact)
-            rows["language"].extend(contact["languages"])
-        for key, table in NESTED.items():
-            rows[table].extend(service[key])
-        for link in service["service_at_locations"]:
-            rows["service_at_location"].append(link)
-            location = link["location"]
-            if location["id"] not in seen_locations:
-                seen_locations.add(location["id"])
-                rows["location"].append(location)
-                rows["address"].extend(location.get("addresses", []))
-                rows["accessibility"].extend(location.get("accessibility", []))
-    rows["taxonomy"] = list(bundle.taxonomies)
-    rows["taxonomy_term"] = list(bundle.taxonomy_terms)
-    rows["meta_table_description"] = bundle.table_descriptions(list(TABLES))
-    return rows
+def service_rows(service: dict, seen_locations: set) -> Iterator[tuple[str, dict]]:
+    """(table, row) for one nested service document; each location once per export."""
+    yield "service", service
+    for phone in service["phones"]:
+        yield "phone", phone
+        for language in phone["languages"]:
+            yield "language", language
+    for contact in service["contacts"]:
+        yield "contact", contact
+        for language in contact["languages"]:
+            yield "language", language
+    for key, table in NESTED.items():
+        for row in service[key]:
+            yield table, row
+    for link in service["service_at_locations"]:
+        yield "service_at_location", link
+        location = link["location"]
+        if location["id"] not in seen_locations:
+            seen_locations.add(location["id"])
+            yield "location", location
+            for address in location.get("addresses", []):
+                yield "address", address
+            for feature in location.get("accessibility", []):
+                yield "accessibility", feature
+
+
+class TableWriter:
+    """The CSV files of one export, written row by row as the documents arrive, so an
+    export of any size holds one batch of services in memory, not the directory."""
+
+    def __init__(self, folder: Path):
+        self._stack = ExitStack()
+        self._writers = {}
+        self._seen_locations = set()
+        for table, (file_name, *_rest) in TABLES.items():
+            handle = self._stack.enter_context(
+                (folder / file_name).open("w", encoding="utf-8", newline="")
+            )
+            writer = csv.writer(handle, lineterminator="\r\n")
+            spec = columns(table)
+            writer.writerow([name for name, _kind, _format in spec])
+            self._writers[table] = (writer, spec)
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc):
+        self._stack.close()
+
+    def add(self, table: str, row: dict) -> None:
+        writer, spec = self._writers[table]
+        writer.writerow([_cell(row.get(name), kind) for name, kind, _format in spec])
+
+    def add_service(self, service: dict) -> None:
+        for table, row in service_rows(service, self._seen_locations):
+            self.add(table, row)
 
 
 def _cell(value, kind: str) -> str:
@@ -100,16 +131,6 @@ def _cell(value, kind: str) -> str:
     if kind == "number":
         return str(value)
     return neutralise(str(value))
-
-
-def csv_text(table: str, rows: list[dict]) -> str:
-    spec = columns(table)
-    buffer = io.StringIO()
-    writer = csv.writer(buffer, lineterminator="\r\n")
-    writer.writerow([name for name, _kind, _format in spec])
-    for row in rows:
-        writer.writerow([_cell(row.get(name), kind) for name, kind, _format in spec])
-    return buffer.getvalue()
 
 
 def _field(name: str, kind: str, fmt: str | None) -> dict:

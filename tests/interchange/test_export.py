@@ -7,8 +7,8 @@ import pytest
 from django.core.management import CommandError, call_command
 
 from apps.directory.models import Organization, Service
+from apps.interchange import export as exporting
 from apps.interchange import profile, tabular
-from apps.interchange.export import build_bundle
 from tests.interchange.schemas import errors, validator
 
 HOSTILE = {
@@ -258,8 +258,21 @@ def test_an_unknown_language_is_refused(demo, tmp_path):
     assert not (tmp_path / "x").exists()
 
 
-def test_bundle_holds_only_published_services(demo):
+def test_export_holds_only_published_services(demo, tmp_path):
     Service.objects.filter(name_en="Example Worldwide Chat Support").update(status="draft")
-    bundle = build_bundle("en")
-    assert len(bundle.services) == 7
-    assert "Example Global Chat Line (fictional)" not in {o["name"] for o in bundle.organizations}
+    call_command("export_hsds", output=tmp_path, language="en")
+    services = json.loads((tmp_path / "hsds/services.json").read_text(encoding="utf-8"))
+    organizations = json.loads((tmp_path / "hsds/organizations.json").read_text("utf-8"))
+    assert len(services) == 7
+    assert "Example Global Chat Line (fictional)" not in {o["name"] for o in organizations}
+
+
+def test_services_are_written_a_batch_at_a_time_without_losing_any(demo, tmp_path, monkeypatch):
+    call_command("export_hsds", output=tmp_path / "whole", language="en")
+    monkeypatch.setattr(exporting, "BATCH", 2)  # 8 services: four batches
+    call_command("export_hsds", output=tmp_path / "batched", language="en")
+    for name in ("hsds/services.json", "tabular/services.csv", "tabular/phones.csv"):
+        whole = (tmp_path / "whole" / name).read_bytes()
+        assert (tmp_path / "batched" / name).read_bytes() == whole, name
+    services = json.loads((tmp_path / "batched/hsds/services.json").read_text("utf-8"))
+    assert len(services) == Service.objects.published().count()

@@ -36,6 +36,8 @@ class Scenario:
     # (method, path, body); wrk cycles through them.
     requests: list[tuple[str, str, str]]
     note: str = ""
+    # False: nothing is requested before the run, so nothing is kept in the cache yet.
+    warm: bool = True
 
 
 @dataclass

@@ -476,7 +476,7 @@ def _by(rows, key):
 
 
 def nest(tables: dict[str, list[dict]], language: str) -> Bundle:
-    """The nested service documents the tables describe (``tabular.tabulate`` reversed)."""
+    """The nested service documents the tables describe (``tabular.service_rows`` reversed)."""
     languages_of = {
         key: _by(tables["language"], key) for key in ("service_id", "phone_id", "contact_id")
     }
