@@ -37,10 +37,11 @@ class Card:
     html: SafeString
 
 
-def search_name(language: str, choices: dict) -> str:
-    """The cache entry's name for a search: an HMAC of everything that decides its results."""
-    text = json.dumps([language, choices], sort_keys=True, ensure_ascii=False)
-    return f"search:{salted_hmac('waymark.search', text).hexdigest()}"
+def entry_name(kind: str, language: str, choices: dict) -> str:
+    """A cache entry's name: an HMAC of everything that decides what it holds, so a
+    search's words can neither be read from the cache nor listed."""
+    text = json.dumps([kind, language, choices], sort_keys=True, ensure_ascii=False)
+    return f"{kind}:{salted_hmac('waymark.search', text).hexdigest()}"
 
 
 def cached_search(name: str, find) -> tuple[str, object]:

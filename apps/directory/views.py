@@ -14,7 +14,7 @@ from django.views.decorators.http import require_http_methods, require_safe
 from apps.core.pagecache import public_page
 from apps.core.security import same_origin_required
 
-from .cards import cached_search, cards, fragment, search_name
+from .cards import cached_search, cards, entry_name, fragment
 from .filters import ServiceFilter
 from .forms import SearchForm
 from .models import Channel, Region, Service, Taxonomy, TaxonomyTerm
@@ -142,22 +142,21 @@ def search(request):
     start = (page - 1) * SEARCH_RESULTS
     language = translation.get_language()
 
-    choices = {name: sorted(request.POST.getlist(name)) for name in service_filter.filters}
-    filtered = any(choices.values())
+    filters = {name: sorted(request.POST.getlist(name)) for name in service_filter.filters}
 
     def find() -> list[int]:
         # Publication and area are applied by the search itself; other filters narrow it.
-        among = service_filter.qs if filtered else None
+        among = service_filter.qs if any(filters.values()) else None
         matches = search_service_ids(form.cleaned_data["q"], language, among=among, region=place)
         return list(matches[start : start + SEARCH_RESULTS + 1])
 
-    choices.update(q=" ".join(form.cleaned_data["q"].split()), region=place and place.pk, page=page)
-    scope, ids = cached_search(search_name(language, choices), find)
+    words = " ".join(form.cleaned_data["q"].split())
+    choices = {**filters, "q": words, "region": place and place.pk, "page": page}
+    scope, ids = cached_search(entry_name("search", language, choices), find)
     results = cards(ids[:SEARCH_RESULTS], scope)
-    del choices["q"]  # the filters' rendering depends on the choices, not on the words
     filter_fields = fragment(
         scope,
-        search_name(language, choices).replace("search:", "filters:"),
+        entry_name("filters", language, filters),
         lambda: render_to_string(
             "directory/_filter_fields.html", {"filter": service_filter, "counts": None}
         ),

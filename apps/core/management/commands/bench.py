@@ -211,3 +211,107 @@ class Command(BaseCommand):
                 data["free"] = "on"
             rows[(lang, urlencode(data))] = ("POST", f"/{lang}/find/", urlencode(data))
         return list(rows.values())
+
+    def weighed_pages(self) -> dict:
+        service = Service.objects.published().order_by("pk").first()
+        region = (
+            Region.objects.countries().filter(service_areas__isnull=False).order_by("code").first()
+        )
+        word = (service.name_en or "help").split()[0]
+        ids = list(Service.objects.published().values_list("pk", flat=True)[:3])
+        return {
+            "home": ("GET", "/en/", ""),
+            "region": ("GET", f"/en/r/{region.code.lower()}/", ""),
+            "region (ar, filtered)": ("GET", f"/ar/r/{region.code.lower()}/?free=on", ""),
+            "search form": ("GET", "/en/find/", ""),
+            "search results": (
+                "POST",
+                "/en/find/",
+                urlencode({"q": word, "region": region.code}),
+            ),
+            "service": ("GET", f"/en/s/{service.pk}/", ""),
+            "problem report form": ("GET", f"/en/s/{service.pk}/note/", ""),
+            "referral list": (
+                "GET",
+                "/en/list/?" + urlencode({"ids": ids}, doseq=True),
+                "",
+            ),
+            "browse safely": ("GET", "/en/safety/", ""),
+        }
+
+    # --- report ---------------------------------------------------------------------
+
+    def report(self, results, weights, options, out_dir: Path) -> None:
+        reference = next((r.throughput for r in results if r.scenario.name == "trivial"), 0)
+        stamp = dt.datetime.now().strftime("%Y%m%d-%H%M%S")
+        label = options["label"] or stamp
+        lines = [
+            f"# make bench — {label}",
+            "",
+            f"{self.services:,} published services; {options['clients']} concurrent clients; "
+            f"{options['seconds']} s per scenario; gunicorn (production settings) from "
+            f"`{options['app_dir']}`; wrk from a second process. Latency in milliseconds.",
+            "",
+            bench.table(results, reference),
+            "",
+            "| scenario | what is requested |",
+            "|---|---|",
+            *[f"| {r.scenario.name} | {r.scenario.note} |" for r in results],
+            "",
+            "## Page weight (HTML + CSS + JS as transferred, gzip)",
+            "",
+            "| page | bytes | images | web fonts |",
+            "|---|---:|---:|---:|",
+            *[
+                f"| {name} | {w.get('error') or format(w['bytes'], ',')} | {w['images']} "
+                f"| {w['fonts']} |"
+                for name, w in weights.items()
+            ],
+        ]
+        text = "\n".join(lines) + "\n"
+        self.stdout.write("\n" + text)
+        (out_dir / f"bench-{stamp}.md").write_text(text)
+        (out_dir / f"bench-{stamp}.json").write_text(
+            json.dumps(
+                {
+                    "label": label,
+                    "services": self.services,
+                    "results": [
+                        {
+                            "scenario": r.scenario.name,
+                            "throughput": r.throughput,
+                            "p50_ms": r.p50,
+                            "p95_ms": r.p95,
+                            "p99_ms": r.p99,
+                            "requests": r.requests,
+                            "errors": r.errors,
+                        }
+                        for r in results
+                    ],
+                    "page_weights": weights,
+                },
+                indent=2,
+            )
+        )
+        self.stdout.write(f"Written to {out_dir / f'bench-{stamp}.md'}")
+
+
+def _ensure_database(url: str) -> None:
+    """Create the bench database on first use (the server's maintenance database is asked)."""
+    import psycopg
+    from psycopg import sql
+
+    parts = urlsplit(url)
+    name = parts.path.lstrip("/")
+    maintenance = urlunsplit(parts._replace(path="/postgres"))
+    with psycopg.connect(maintenance, autocommit=True) as admin:
+        exists = admin.execute("SELECT 1 FROM pg_database WHERE datname = %s", [name]).fetchone()
+        if not exists:
+            admin.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(name)))
+
+
+def _flush_cache(redis_url: str) -> None:
+    """Start cold: no page cached by an earlier run."""
+    import redis
+
+    redis.Redis.from_url(redis_url).flushdb()
