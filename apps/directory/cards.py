@@ -6,8 +6,9 @@ the same for every visitor until something is published or a listing opens or cl
 so both are kept under the page cache's scope (a generation and a schedule epoch,
 apps/core/pagecache.py):
 
-- the ids a search found, under an HMAC of the words and choices (keyed with the site's
-  secret), so the cache holds no search words (QE-14);
+- the results page, under an HMAC of the words and choices (keyed with the site's
+  secret), with a marker where the page shows the words: the cache holds no search
+  words (QE-14), and a repeated search costs a cache read;
 - the filter choices as the visitor left them (a long form, slow to render);
 - each listing's card (name, organisation, summary, contact lines with "open now"), per
   language. The "Add to list" form, which carries the visitor's own list, is not part of
@@ -16,6 +17,7 @@ apps/core/pagecache.py):
 
 import json
 from dataclasses import dataclass
+from functools import lru_cache
 
 from django.conf import settings
 from django.core.cache import cache
@@ -44,15 +46,28 @@ def entry_name(kind: str, language: str, choices: dict) -> str:
     return f"{kind}:{salted_hmac('waymark.search', text).hexdigest()}"
 
 
-def cached_search(name: str, find) -> tuple[str, object]:
-    """``find()``'s answer, kept under ``name`` in the current scope; returns (scope, it)."""
-    if not settings.PUBLIC_PAGE_CACHE:
-        return "", find()
-    scope, key, found = lookup(name)
-    if found is None:
-        found = find()
-        cache.set(key, found, TIMEOUT)
-    return scope, found
+def words_marker() -> str:
+    """Stands for the visitor's words in a kept results page; each answer puts its own
+    back. Derived from the site's secret, so no listing's text can contain it."""
+    return _marker(settings.SECRET_KEY)
+
+
+@lru_cache(maxsize=2)
+def _marker(secret: str) -> str:
+    return "w" + salted_hmac("waymark.search-words", "marker", secret=secret).hexdigest()[:31]
+
+
+def kept_page(request, name: str) -> tuple[str, str, str | None]:
+    """A kept results page: (scope, key, its HTML or None). Staff, whose pages differ,
+    are served fresh pages, as on the other public pages."""
+    if not settings.PUBLIC_PAGE_CACHE or settings.SESSION_COOKIE_NAME in request.COOKIES:
+        return "", "", None
+    return lookup(name)
+
+
+def keep_page(key: str, html: str) -> None:
+    if key:
+        cache.set(key, html, TIMEOUT)
 
 
 def fragment(scope: str, name: str, render) -> SafeString:

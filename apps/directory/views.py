@@ -4,23 +4,26 @@ from collections import defaultdict
 
 from django.core.paginator import Paginator
 from django.db.models import Count
-from django.http import Http404
+from django.http import Http404, HttpResponse
 from django.shortcuts import render
 from django.template.loader import render_to_string
 from django.utils import timezone, translation
+from django.utils.html import escape
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_http_methods, require_safe
 
 from apps.core.pagecache import public_page
 from apps.core.security import same_origin_required
 
-from .cards import cached_search, cards, entry_name, fragment
+from .cards import cards, entry_name, fragment, keep_page, kept_page, words_marker
 from .filters import ServiceFilter
 from .forms import SearchForm
 from .models import Channel, Region, Service, Taxonomy, TaxonomyTerm
 from .search import search_service_ids
 
 SEARCH_RESULTS = 20
+# The fields a search page depends on: the search form's and the filters'.
+SEARCH_CHOICES = (*SearchForm.base_fields, *ServiceFilter.base_filters)
 PAGE_SIZE = 20
 # The strip at the top of a region page stays short enough to read in seconds (D7).
 HELP_NOW_LINES = 6
@@ -129,6 +132,24 @@ def search(request):
     if request.method == "GET":
         context = {"search_form": SearchForm(), "filter": ServiceFilter(queryset=Service.objects)}
         return render(request, "directory/search.html", context)
+    language = translation.get_language()
+    words = request.POST.get("q", "")
+    # Everything that decides the page: the same choices give the same page until
+    # something is published or a listing opens or closes (apps/directory/cards.py).
+    choices = {name: sorted(request.POST.getlist(name)) for name in SEARCH_CHOICES}
+    choices.update(q=" ".join(words.split()), path=request.get_full_path())
+    scope, key, kept = kept_page(request, entry_name("page", language, choices))
+    if kept is None:
+        response = search_results(request, scope, language)
+        if response.status_code != 200:
+            return response
+        kept = response.content.decode()
+        keep_page(key, kept)
+    return HttpResponse(kept.replace(words_marker(), escape(words)))
+
+
+def search_results(request, scope: str, language: str) -> HttpResponse:
+    """The results page, with a marker where it shows the words (``words_marker``)."""
     form = SearchForm(request.POST)
     if not form.is_valid():
         context = {"search_form": form, "filter": ServiceFilter(request.POST)}
@@ -140,19 +161,11 @@ def search(request):
         return render(request, "directory/search.html", context, status=400)
     page = form.cleaned_data["page"] or 1
     start = (page - 1) * SEARCH_RESULTS
-    language = translation.get_language()
-
+    # Publication and area are applied by the search itself; other filters narrow it.
     filters = {name: sorted(request.POST.getlist(name)) for name in service_filter.filters}
-
-    def find() -> list[int]:
-        # Publication and area are applied by the search itself; other filters narrow it.
-        among = service_filter.qs if any(filters.values()) else None
-        matches = search_service_ids(form.cleaned_data["q"], language, among=among, region=place)
-        return list(matches[start : start + SEARCH_RESULTS + 1])
-
-    words = " ".join(form.cleaned_data["q"].split())
-    choices = {**filters, "q": words, "region": place and place.pk, "page": page}
-    scope, ids = cached_search(entry_name("search", language, choices), find)
+    among = service_filter.qs if any(filters.values()) else None
+    matches = search_service_ids(form.cleaned_data["q"], language, among=among, region=place)
+    ids = list(matches[start : start + SEARCH_RESULTS + 1])
     results = cards(ids[:SEARCH_RESULTS], scope)
     filter_fields = fragment(
         scope,
@@ -163,6 +176,7 @@ def search(request):
     )
     context = {
         "search_form": form,
+        "search_words": words_marker(),
         "filter": service_filter,
         "filter_fields": filter_fields,
         "region": place,

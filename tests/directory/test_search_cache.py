@@ -17,7 +17,7 @@ def search(client, query, path="/en/find/", **choices):
 
 
 def names(response):
-    html = response.content.decode()
+    html = response if isinstance(response, str) else response.content.decode()
     return re.findall(r'<h3 id="svc-\d+"><a href="[^"]+"><bdi>([^<]+)</bdi>', html)
 
 
@@ -71,3 +71,12 @@ def test_each_visitor_keeps_their_own_referral_list_on_kept_cards(client, demo):
         # Every card's "Add to list" keeps this visitor's list, and only theirs.
         assert html.count(f'name="ids" value="{carried.pk}"') == cards
         assert html.count(f'name="ids" value="{other.pk}"') <= 1  # its own card, if listed
+
+
+def test_a_kept_page_shows_each_visitor_their_own_words_escaped(client, demo):
+    first = search(client, 'housing "<b>"').content.decode()
+    again = search(client, ' housing   "<b>" ').content.decode()  # the same search, kept
+    assert names(again) == names(first)
+    assert 'value="housing &quot;&lt;b&gt;&quot;"' in first
+    assert 'value=" housing   &quot;&lt;b&gt;&quot; "' in again
+    assert "<b>" not in again
