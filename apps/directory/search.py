@@ -88,17 +88,23 @@ def _postgres_search(query, language, among, region):
     entries = ServiceSearch.objects.filter(published=True)
     if region is not None:
         entries = entries.filter(area_ids__overlap=[0, *(r.pk for r in region.lineage())])
+    # Are the words real words here? Asked of the area only, not of the filters: words
+    # that many listings use are spelt right even when the filters leave few of them.
+    in_area = list(entries.filter(document=search_query).values_list("pk", flat=True)[:FEW_MATCHES])
     if among is not None:
         # Checked per match (a correlated EXISTS): the filters are never computed over the
         # whole directory, only for the services the words found.
         entries = entries.filter(Exists(among.filter(pk=OuterRef("service_id"))))
     words = entries.filter(document=search_query)
-    if len(words.values_list("pk", flat=True)[:FEW_MATCHES]) < FEW_MATCHES:
+    if len(in_area) < FEW_MATCHES:
+        found = in_area if among is None else list(words.values_list("pk", flat=True))
         # Few or no words match: perhaps a misspelling, so look for names that look alike.
-        # Only then, because a trigram scan costs far more than the word index.
-        words = entries.filter(
-            Q(document=search_query) | Q(names__trigram_word_similar=query)
-        ).annotate(similarity=TrigramWordSimilarity(Value(query), F("names")))
+        # Only then, because a trigram scan costs far more than the word index. The few
+        # word matches are named by id: matching the words again row by row would read
+        # every candidate's whole document.
+        words = entries.filter(Q(pk__in=found) | Q(names__trigram_word_similar=query)).annotate(
+            similarity=TrigramWordSimilarity(Value(query), F("names"))
+        )
         ordering = ["-rank", "-similarity"]
     else:
         ordering = ["-rank"]
