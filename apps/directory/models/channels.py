@@ -171,9 +171,14 @@ class Channel(models.Model):
     def zone(self) -> ZoneInfo:
         return ZoneInfo(self.service.time_zone)
 
-    def intervals_on(self, day: dt.date) -> list[tuple[dt.time, dt.time]]:
+    def _hours(self) -> tuple[list, list]:
+        """The weekly periods and dated exceptions, read once per question asked."""
+        return list(self.periods.all()), list(self.exceptions.all())
+
+    def intervals_on(self, day: dt.date, hours=None) -> list[tuple[dt.time, dt.time]]:
         """The day's opening intervals; ``closes <= opens`` means it runs past midnight."""
-        exceptions = [e for e in self.exceptions.all() if e.date == day]
+        periods, exceptions = hours or self._hours()
+        exceptions = [e for e in exceptions if e.date == day]
         if exceptions:
             return [(e.opens, e.closes) for e in exceptions if not e.closed and e.opens]
         if self.is_24_7:
@@ -182,28 +187,31 @@ class Channel(models.Model):
         if region is not None and is_public_holiday(region.code, day):
             return []
         weekday = day.weekday()
-        return [(p.opens, p.closes) for p in self.periods.all() if p.weekday == weekday]
+        return [(p.opens, p.closes) for p in periods if p.weekday == weekday]
 
-    def is_open(self, moment: dt.datetime) -> bool:
+    def is_open(self, moment: dt.datetime, hours=None) -> bool:
+        hours = hours or self._hours()
         local = moment.astimezone(self.zone)
         today, now = local.date(), local.time()
-        for opens, closes in self.intervals_on(today):
+        for opens, closes in self.intervals_on(today, hours):
             if opens <= now and (now < closes or closes <= opens):
                 return True
-        for opens, closes in self.intervals_on(today - dt.timedelta(days=1)):
+        for opens, closes in self.intervals_on(today - dt.timedelta(days=1), hours):
             if closes <= opens and now < closes:
                 return True
         return False
 
     def next_opening(self, moment: dt.datetime) -> dt.datetime | None:
         """When it next opens, within a week; None if it is open or has no hours."""
-        if self.is_open(moment):
+        hours = self._hours()
+        if self.is_open(moment, hours):
             return None
-        local = moment.astimezone(self.zone)
+        zone = self.zone
+        local = moment.astimezone(zone)
         for offset in range(8):
             day = local.date() + dt.timedelta(days=offset)
-            for opens, _closes in sorted(self.intervals_on(day)):
-                start = dt.datetime.combine(day, opens, tzinfo=self.zone)
+            for opens, _closes in sorted(self.intervals_on(day, hours)):
+                start = dt.datetime.combine(day, opens, tzinfo=zone)
                 if start > local:
                     return start
         return None
