@@ -29,7 +29,7 @@ DOCKERIGNORE = ROOT / ".dockerignore"
 GUNICORN_CONF = ROOT / "apps" / "gunicorn_conf.py"
 
 APP_SERVICES = ("web", "worker", "beat")
-LONG_RUNNING = ("db", "redis", "web", "worker", "beat")
+LONG_RUNNING = ("db", "redis", "cache", "web", "worker", "beat")
 SECRET_NAME = re.compile(r"PASSWORD|SECRET|TOKEN|(^|_)KEY$", re.IGNORECASE)
 REQUIRED_REF = re.compile(r"^\$\{([A-Z_][A-Z0-9_]*):\?[^}]+\}$")
 FORBIDDEN_ATOMS = ("%(h)s", "%(q)s", "%(f)s", "%(r)s", "%(a)s", "%(u)s")
@@ -105,7 +105,7 @@ def environment_of(service: dict) -> dict:
 
 # --- Services, restart policies, dependencies -------------------------------------------
 def test_every_service_is_defined(services):
-    assert set(services) >= {"db", "redis", "migrate", "web", "worker", "beat"}
+    assert set(services) >= {"db", "redis", "cache", "migrate", "web", "worker", "beat"}
 
 
 @pytest.mark.parametrize("name", LONG_RUNNING)
@@ -128,6 +128,7 @@ def test_app_services_wait_for_healthy_db_and_redis(services, name):
     depends = services[name]["depends_on"]
     assert depends["db"]["condition"] == "service_healthy"
     assert depends["redis"]["condition"] == "service_healthy"
+    assert depends["cache"]["condition"] == "service_healthy"
 
 
 @pytest.mark.parametrize("name", ("db", "redis"))
@@ -151,6 +152,18 @@ def test_images_and_redis_persistence(services):
     command = services["redis"]["command"]
     command = command if isinstance(command, list) else command.split()
     assert command[command.index("--appendonly") + 1] == "yes"
+
+
+def test_the_cache_is_bounded_and_never_written_to_disk(services):
+    cache = services["cache"]
+    command = cache["command"]
+    command = command if isinstance(command, list) else command.split()
+    assert command[command.index("--maxmemory") + 1] == "256mb"
+    assert command[command.index("--maxmemory-policy") + 1] == "allkeys-lru"
+    assert command[command.index("--save") + 1] == ""
+    assert command[command.index("--appendonly") + 1] == "no"
+    assert not cache.get("volumes")
+    assert "redis-cli ping" in " ".join(cache["healthcheck"]["test"])
 
 
 def test_web_runs_gunicorn_with_the_production_settings_file(services):
@@ -228,7 +241,7 @@ def test_interpolated_configuration_is_complete(services):
     assert url.path == "/" + environment_of(resolved["db"])["POSTGRES_DB"]
     assert url.username == environment_of(resolved["db"])["POSTGRES_USER"]
     assert urlsplit(web["CELERY_BROKER_URL"]).hostname == "redis"
-    assert urlsplit(web["REDIS_URL"]).hostname == "redis"
+    assert urlsplit(web["REDIS_URL"]).hostname == "cache"  # not the broker's Redis
     assert "$" not in yaml.safe_dump(resolved).replace("${POSTGRES_", "")
 
 
