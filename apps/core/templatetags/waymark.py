@@ -58,7 +58,7 @@ def channel_status(channel, moment):
         return {"open": True, "text": _("Open now")}
     opening = channel.next_opening(moment)
     if opening is None:
-        if channel.periods.all() or channel.is_24_7:
+        if channel.hours()[0] or channel.is_24_7:
             return {"open": False, "text": _("Closed")}
         return None
     local_now = moment.astimezone(opening.tzinfo)

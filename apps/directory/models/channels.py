@@ -171,13 +171,16 @@ class Channel(models.Model):
     def zone(self) -> ZoneInfo:
         return ZoneInfo(self.service.time_zone)
 
-    def _hours(self) -> tuple[list, list]:
-        """The weekly periods and dated exceptions, read once per question asked."""
+    def hours(self) -> tuple[list, list]:
+        """The weekly periods and dated exceptions, read once per question asked (or
+        loaded beforehand into lists, as ``Service.objects.for_cards()`` does)."""
+        if hasattr(self, "period_list"):
+            return self.period_list, self.exception_list
         return list(self.periods.all()), list(self.exceptions.all())
 
     def intervals_on(self, day: dt.date, hours=None) -> list[tuple[dt.time, dt.time]]:
         """The day's opening intervals; ``closes <= opens`` means it runs past midnight."""
-        periods, exceptions = hours or self._hours()
+        periods, exceptions = hours or self.hours()
         exceptions = [e for e in exceptions if e.date == day]
         if exceptions:
             return [(e.opens, e.closes) for e in exceptions if not e.closed and e.opens]
@@ -190,7 +193,7 @@ class Channel(models.Model):
         return [(p.opens, p.closes) for p in periods if p.weekday == weekday]
 
     def is_open(self, moment: dt.datetime, hours=None) -> bool:
-        hours = hours or self._hours()
+        hours = hours or self.hours()
         local = moment.astimezone(self.zone)
         today, now = local.date(), local.time()
         for opens, closes in self.intervals_on(today, hours):
@@ -203,7 +206,7 @@ class Channel(models.Model):
 
     def next_opening(self, moment: dt.datetime) -> dt.datetime | None:
         """When it next opens, within a week; None if it is open or has no hours."""
-        hours = self._hours()
+        hours = self.hours()
         if self.is_open(moment, hours):
             return None
         zone = self.zone
