@@ -132,12 +132,14 @@ def lookup(name: str) -> tuple[str, str, object]:
     global _last_generation
     if _last_generation is not None:
         scope = _scope(_last_generation)
-        found = cache.get_many([GENERATION_KEY, scoped(scope, name)])
+        key = scoped(scope, name)
+        found = cache.get_many([GENERATION_KEY, key])
         if found.get(GENERATION_KEY) == _last_generation:
-            return scope, scoped(scope, name), found.get(scoped(scope, name))
+            return scope, key, found.get(key)
     _last_generation = _generation()
     scope = _scope(_last_generation)
-    return scope, scoped(scope, name), cache.get(scoped(scope, name))
+    key = scoped(scope, name)
+    return scope, key, cache.get(key)
 
 
 def public_page(view):
