@@ -6,11 +6,13 @@ belong to the record. ``snapshot`` and ``apply`` are the two directions.
 """
 
 import datetime as dt
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from decimal import Decimal
 
 from django.conf import settings
 from django.db import models
+from django.db.models import prefetch_related_objects
 
 from apps.directory.models import (
     Channel,
@@ -50,6 +52,46 @@ def to_plain(value):
     if isinstance(value, models.Model):
         return value.pk
     return value
+
+
+class Lookups:
+    """Languages and regions by code, each looked up once per write (an import writes
+    thousands of rows naming the same few)."""
+
+    def __init__(self):
+        self._languages: dict[str, int] = {}
+        self._regions: dict[str, int] = {}
+
+    def language(self, code: str) -> int:
+        if code not in self._languages:
+            self._languages[code] = Language.objects.get_or_create(code=code)[0].pk
+        return self._languages[code]
+
+    def region(self, code: str) -> int:
+        if code not in self._regions:
+            self._regions[code] = Region.objects.values_list("pk", flat=True).get(code=code)
+        return self._regions[code]
+
+
+@dataclass(frozen=True)
+class Collection:
+    """Rows that belong to a record (its hours, its languages, ...), replaced as a whole.
+
+    ``read`` turns the record's rows into plain values and reads them through ``prefetch``
+    (so a batch of records is read in one query per collection); ``rows`` builds the
+    unsaved rows for plain values. ``model`` is the rows' model (the through model of a
+    many-to-many) and ``parent`` its foreign key to the record.
+    """
+
+    model: type[models.Model]
+    parent: str
+    prefetch: str
+    read: Callable
+    rows: Callable
+
+    def write(self, instance, value, lookups: Lookups) -> None:
+        self.model._default_manager.filter(**{self.parent: instance}).delete()
+        self.model._default_manager.bulk_create(self.rows(instance, value, lookups))
 
 
 @dataclass
@@ -113,86 +155,103 @@ class Spec:
         return base in self.contact_fields
 
     def snapshot(self, instance) -> dict:
-        values = {f.attname: to_plain(getattr(instance, f.attname)) for f in self.fields()}
-        for name, (read, _write) in self.collections.items():
-            values[name] = read(instance)
-        return values
+        return self.snapshots([instance])[0]
 
-    def apply(self, instance, changes: dict) -> None:
-        """Write changes onto the instance and save it, collections last."""
+    def snapshots(self, instances: list) -> list[dict]:
+        """Each record's plain values, collections included; a batch of records is read
+        in one query per collection. Read afresh: whatever was loaded before is dropped."""
+        for instance in instances:
+            instance.__dict__.pop("_prefetched_objects_cache", None)
+        prefetch_related_objects(instances, *(c.prefetch for c in self.collections.values()))
+        fields = self.fields()
+        snapshots = []
+        for instance in instances:
+            values = {f.attname: to_plain(getattr(instance, f.attname)) for f in fields}
+            for name, collection in self.collections.items():
+                values[name] = collection.read(instance)
+            instance.__dict__.pop("_prefetched_objects_cache", None)
+            snapshots.append(values)
+        return snapshots
+
+    def assign(self, instance, changes: dict, *, exclude=()) -> None:
+        """Write changes onto the instance, unsaved, and validate it."""
         by_attname = {f.attname: f for f in self.fields()}
         for name, value in changes.items():
             if name in by_attname:
                 setattr(instance, name, by_attname[name].to_python(value))
-        instance.full_clean()
+        instance.full_clean(exclude=exclude)
+
+    def apply(self, instance, changes: dict, lookups: Lookups | None = None) -> None:
+        """Write changes onto the instance and save it, collections last."""
+        self.assign(instance, changes)
         instance.save()
-        for name, (_read, write) in self.collections.items():
+        lookups = lookups or Lookups()
+        for name, collection in self.collections.items():
             if name in changes:
-                write(instance, changes[name])
+                collection.write(instance, changes[name], lookups)
 
 
 # --- collections ----------------------------------------------------------------------
 
 
 def _terms_read(service):
-    return sorted(service.terms.values_list("pk", flat=True))
+    return sorted(term.pk for term in service.terms.all())
 
 
-def _terms_write(service, ids):
-    service.terms.set(ids)
+def _terms_rows(service, ids, lookups):
+    return [Service.terms.through(service=service, taxonomyterm_id=pk) for pk in dict.fromkeys(ids)]
 
 
 def _languages_read(service):
-    rows = service.service_languages.select_related("language").order_by("language__code")
-    return [[row.language.code, row.through_interpreter] for row in rows]
-
-
-def _languages_write(service, rows):
-    service.service_languages.all().delete()
-    for code, interpreter in rows:
-        language, _created = Language.objects.get_or_create(code=code)
-        ServiceLanguage.objects.create(
-            service=service, language=language, through_interpreter=bool(interpreter)
-        )
-
-
-def _areas_read(service):
     return sorted(
-        (area.region.code if area.region_id else "*")
-        for area in service.areas.select_related("region")
+        [row.language.code, row.through_interpreter] for row in service.service_languages.all()
     )
 
 
-def _areas_write(service, codes):
-    service.areas.all().delete()
-    for code in codes:
-        if code == "*":
-            ServiceArea.objects.create(service=service, scope=ServiceArea.Scope.INTERNATIONAL)
-        else:
-            ServiceArea.objects.create(
-                service=service,
-                scope=ServiceArea.Scope.REGION,
-                region=Region.objects.get(code=code),
-            )
-
-
-def _channel_languages_read(channel):
-    return sorted(channel.languages.values_list("code", flat=True))
-
-
-def _channel_languages_write(channel, codes):
-    channel.languages.set([Language.objects.get_or_create(code=c)[0] for c in codes])
-
-
-def _periods_read(channel):
+def _languages_rows(service, rows, lookups):
     return [
-        [p.weekday, p.opens.isoformat(), p.closes.isoformat()]
-        for p in channel.periods.order_by("weekday", "opens")
+        ServiceLanguage(
+            service=service,
+            language_id=lookups.language(code),
+            through_interpreter=bool(interpreter),
+        )
+        for code, interpreter in rows
     ]
 
 
-def _periods_write(channel, rows):
-    channel.periods.all().delete()
+def _areas_read(service):
+    return sorted((area.region.code if area.region_id else "*") for area in service.areas.all())
+
+
+def _areas_rows(service, codes, lookups):
+    return [
+        ServiceArea(service=service, scope=ServiceArea.Scope.INTERNATIONAL)
+        if code == "*"
+        else ServiceArea(
+            service=service, scope=ServiceArea.Scope.REGION, region_id=lookups.region(code)
+        )
+        for code in codes
+    ]
+
+
+def _channel_languages_read(channel):
+    return sorted(language.code for language in channel.languages.all())
+
+
+def _channel_languages_rows(channel, codes, lookups):
+    return [
+        Channel.languages.through(channel=channel, language_id=lookups.language(code))
+        for code in dict.fromkeys(codes)
+    ]
+
+
+def _periods_read(channel):
+    periods = sorted(channel.periods.all(), key=lambda p: (p.weekday, p.opens))
+    return [[p.weekday, p.opens.isoformat(), p.closes.isoformat()] for p in periods]
+
+
+def _periods_rows(channel, rows, lookups):
+    periods = []
     for weekday, opens, closes in rows:
         period = OpeningPeriod(
             channel=channel,
@@ -200,8 +259,9 @@ def _periods_write(channel, rows):
             opens=dt.time.fromisoformat(opens),
             closes=dt.time.fromisoformat(closes),
         )
-        period.full_clean()
-        period.save()
+        period.full_clean(exclude=["channel"])  # the channel is the record being written
+        periods.append(period)
+    return periods
 
 
 def _texts(instance, field: str) -> dict:
@@ -219,15 +279,14 @@ def _exceptions_read(channel):
             e.closes and e.closes.isoformat(),
             _texts(e, "note"),
         ]
-        for e in channel.exceptions.order_by("date")
+        for e in sorted(channel.exceptions.all(), key=lambda e: e.date)
     ]
 
 
-def _exceptions_write(channel, rows):
-    channel.exceptions.all().delete()
+def _exceptions_rows(channel, rows, lookups):
     # Rows recorded before notes travelled have four items.
-    for day, closed, opens, closes, *notes in rows:
-        ScheduleException.objects.create(
+    return [
+        ScheduleException(
             channel=channel,
             date=dt.date.fromisoformat(day),
             closed=closed,
@@ -235,30 +294,33 @@ def _exceptions_write(channel, rows):
             closes=closes and dt.time.fromisoformat(closes),
             **(notes[0] if notes else {}),
         )
+        for day, closed, opens, closes, *notes in rows
+    ]
 
 
 def _locations_read(service):
     return [
         [link.location_id, _texts(link, "description")]
-        for link in service.service_at_locations.order_by("pk")
+        for link in sorted(service.service_at_locations.all(), key=lambda link: link.pk)
     ]
 
 
-def _locations_write(service, rows):
-    service.service_at_locations.all().delete()
-    for location_id, descriptions in rows:
-        ServiceAtLocation.objects.create(service=service, location_id=location_id, **descriptions)
+def _locations_rows(service, rows, lookups):
+    return [
+        ServiceAtLocation(service=service, location_id=location_id, **descriptions)
+        for location_id, descriptions in rows
+    ]
 
 
 def _cost_options_read(service):
     return [
         [_texts(cost, "option"), to_plain(cost.amount), cost.currency]
-        for cost in service.cost_options.order_by("pk")
+        for cost in sorted(service.cost_options.all(), key=lambda cost: cost.pk)
     ]
 
 
-def _cost_options_write(service, rows):
-    service.cost_options.all().delete()
+def _cost_options_rows(service, rows, lookups):
+    costs = []
     for options, amount, currency in rows:
         cost = CostOption(
             service=service,
@@ -267,7 +329,8 @@ def _cost_options_write(service, rows):
             **options,
         )
         cost.full_clean(exclude=["service"])
-        cost.save()
+        costs.append(cost)
+    return costs
 
 
 SPECS = {
@@ -278,11 +341,29 @@ SPECS = {
             Service,
             "organization",
             collections={
-                "terms": (_terms_read, _terms_write),
-                "languages": (_languages_read, _languages_write),
-                "areas": (_areas_read, _areas_write),
-                "locations": (_locations_read, _locations_write),
-                "cost_options": (_cost_options_read, _cost_options_write),
+                "terms": Collection(
+                    Service.terms.through, "service", "terms", _terms_read, _terms_rows
+                ),
+                "languages": Collection(
+                    ServiceLanguage,
+                    "service",
+                    "service_languages__language",
+                    _languages_read,
+                    _languages_rows,
+                ),
+                "areas": Collection(
+                    ServiceArea, "service", "areas__region", _areas_read, _areas_rows
+                ),
+                "locations": Collection(
+                    ServiceAtLocation,
+                    "service",
+                    "service_at_locations",
+                    _locations_read,
+                    _locations_rows,
+                ),
+                "cost_options": Collection(
+                    CostOption, "service", "cost_options", _cost_options_read, _cost_options_rows
+                ),
             },
         ),
         Spec(
@@ -305,9 +386,19 @@ SPECS = {
             "service.organization",
             contact_fields={"kind", "number", "url", "email", "location", "service"},
             collections={
-                "languages": (_channel_languages_read, _channel_languages_write),
-                "periods": (_periods_read, _periods_write),
-                "exceptions": (_exceptions_read, _exceptions_write),
+                "languages": Collection(
+                    Channel.languages.through,
+                    "channel",
+                    "languages",
+                    _channel_languages_read,
+                    _channel_languages_rows,
+                ),
+                "periods": Collection(
+                    OpeningPeriod, "channel", "periods", _periods_read, _periods_rows
+                ),
+                "exceptions": Collection(
+                    ScheduleException, "channel", "exceptions", _exceptions_read, _exceptions_rows
+                ),
             },
         ),
     )
