@@ -259,7 +259,8 @@ def _periods_rows(channel, rows, lookups):
             opens=dt.time.fromisoformat(opens),
             closes=dt.time.fromisoformat(closes),
         )
-        period.full_clean(exclude=["channel"])  # the channel is the record being written
+        # The channel is the record being written; clean() states the constraint's rule.
+        period.full_clean(exclude=["channel"], validate_constraints=False)
         periods.append(period)
     return periods
 
@@ -328,7 +329,7 @@ def _cost_options_rows(service, rows, lookups):
             currency=currency or "",
             **options,
         )
-        cost.full_clean(exclude=["service"])
+        cost.full_clean(exclude=["service"])  # the service is the record being written
         costs.append(cost)
     return costs
 

@@ -150,7 +150,7 @@ def proposal_submit(
     return proposal
 
 
-def audit_record(
+def audit_entry(
     *,
     actor,
     action,
@@ -162,9 +162,9 @@ def audit_record(
     new=None,
     proposal=None,
 ) -> AuditEntry:
-    """The one way an entry joins the append-only trail; call it inside the change's
-    transaction (SR-10)."""
-    return AuditEntry.objects.create(
+    """An entry for the append-only trail, unsaved: save it (or bulk-create many) inside
+    the change's transaction (SR-10)."""
+    return AuditEntry(
         actor=actor,
         action=action,
         target_model=target_model,
@@ -175,6 +175,14 @@ def audit_record(
         new_value=new,
         proposal=proposal,
     )
+
+
+def audit_record(**kwargs) -> AuditEntry:
+    """The one way a single entry joins the append-only trail; call it inside the
+    change's transaction (SR-10)."""
+    entry = audit_entry(**kwargs)
+    entry.save()
+    return entry
 
 
 def _audit(actor, action, proposal, target_model, target_id, *, field="", old=None, new=None):

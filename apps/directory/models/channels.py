@@ -12,6 +12,7 @@ from functools import lru_cache
 from zoneinfo import ZoneInfo
 
 import holidays
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Exists, F, OuterRef, Q
 from django.utils.translation import gettext_lazy as _
@@ -254,6 +255,13 @@ class OpeningPeriod(models.Model):
 
     def __str__(self):
         return f"{self.get_weekday_display()} {self.opens:%H:%M}–{self.closes:%H:%M}"
+
+    def clean(self):
+        # The rule of the "period_not_empty" constraint, said plainly and without a query.
+        if self.opens is not None and self.opens == self.closes:
+            raise ValidationError(
+                {"closes": _("Opening and closing times are the same.")}, code="empty"
+            )
 
 
 class ScheduleException(models.Model):

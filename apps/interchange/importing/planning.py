@@ -42,6 +42,7 @@ MODELS = {
     "service": Service,
     "channel": Channel,
 }
+KINDS = {model: kind for kind, model in MODELS.items()}
 # Outside the curation registry: reference data, written as it is (coordinators only).
 REFERENCE_FIELDS = {
     "region": ["code", "kind", "parent_id"],
@@ -172,6 +173,7 @@ class Planner:
         self.report = report
         self.matcher = Matcher(records)
         self.targets: dict[tuple[str, str], int | None] = {}
+        self.regions: dict[int, Region | None] = {}  # by id, for locations' labels
 
     # --- references ---------------------------------------------------------------
     def target(self, kind: str, source_id: str) -> int | None:
@@ -399,7 +401,7 @@ class Planner:
             if column not in values:
                 continue
             if isinstance(region, int):
-                obj = Region.objects.filter(pk=region).first()
+                obj = self._region(region)
                 name = _display(obj, language) if obj else None
             else:
                 name = _display(Region(code=region.source_id.upper(), kind="country"), language)
@@ -409,6 +411,11 @@ class Planner:
                     )
             if values[column] == name:
                 values[column] = ""
+
+    def _region(self, pk: int) -> Region | None:
+        if pk not in self.regions:
+            self.regions[pk] = Region.objects.filter(pk=pk).first()
+        return self.regions[pk]
 
     def validate(self, planned: Planned, instance, values: dict) -> None:
         model = MODELS[planned.kind]
@@ -426,6 +433,8 @@ class Planner:
                 continue
             if django_field.is_relation:
                 setattr(instance, django_field.attname, value)
+                if self._exists(django_field.related_model, value):
+                    skip.add(django_field.name)  # known to exist: no query per record
             else:
                 try:
                     setattr(instance, django_field.attname, django_field.to_python(value))
@@ -443,6 +452,10 @@ class Planner:
             )
         except ValidationError as error:
             self._errors(planned, error.message_dict)
+
+    def _exists(self, model, pk) -> bool:
+        kind = KINDS.get(model)
+        return kind is not None and isinstance(pk, int) and self.matcher.exists(kind, pk)
 
     def _errors(self, planned: Planned, messages: dict) -> None:
         for name, texts in messages.items():
