@@ -28,6 +28,7 @@ from apps.directory.models import (
     ServiceAtLocation,
     ServiceLanguage,
 )
+from apps.directory.translation import unsaved
 
 LANGUAGE_SUFFIXES = [code.replace("-", "_") for code, _name in settings.LANGUAGES]
 # Never proposed directly: status moves through create/archive/restore proposals, and
@@ -287,7 +288,8 @@ def _exceptions_read(channel):
 def _exceptions_rows(channel, rows, lookups):
     # Rows recorded before notes travelled have four items.
     return [
-        ScheduleException(
+        unsaved(
+            ScheduleException,
             channel=channel,
             date=dt.date.fromisoformat(day),
             closed=closed,
@@ -308,7 +310,7 @@ def _locations_read(service):
 
 def _locations_rows(service, rows, lookups):
     return [
-        ServiceAtLocation(service=service, location_id=location_id, **descriptions)
+        unsaved(ServiceAtLocation, service=service, location_id=location_id, **descriptions)
         for location_id, descriptions in rows
     ]
 
@@ -323,7 +325,8 @@ def _cost_options_read(service):
 def _cost_options_rows(service, rows, lookups):
     costs = []
     for options, amount, currency in rows:
-        cost = CostOption(
+        cost = unsaved(
+            CostOption,
             service=service,
             amount=None if amount is None else Decimal(amount),
             currency=currency or "",

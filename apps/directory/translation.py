@@ -1,5 +1,8 @@
 """Content fields translated with django-modeltranslation (L2)."""
 
+from functools import cache
+
+from modeltranslation.fields import TranslationField
 from modeltranslation.translator import TranslationOptions, register
 
 from .models import (
@@ -82,3 +85,21 @@ class TaxonomyTranslation(TranslationOptions):
 @register(TaxonomyTerm)
 class TaxonomyTermTranslation(TranslationOptions):
     fields = ("name", "description")
+
+
+@cache
+def _language_column_defaults(model) -> dict:
+    return {
+        f.attname: f.get_default()
+        for f in model._meta.concrete_fields
+        if isinstance(f, TranslationField) and not (f.has_default() and callable(f.default))
+    }
+
+
+def unsaved(model, **values):
+    """``model(**values)``, with the language columns' defaults computed once per model.
+
+    modeltranslation computes each column's default inside ``translation.override``; for
+    a large import's hundreds of thousands of new rows, that was a third of the time.
+    """
+    return model(**(_language_column_defaults(model) | values))

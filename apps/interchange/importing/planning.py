@@ -27,6 +27,7 @@ from apps.directory.models import (
     Taxonomy,
     TaxonomyTerm,
 )
+from apps.directory.translation import unsaved
 
 from ..hsds.ids import hsds_id
 from ..models import ImportedRecord
@@ -419,7 +420,7 @@ class Planner:
 
     def validate(self, planned: Planned, instance, values: dict) -> None:
         model = MODELS[planned.kind]
-        instance = instance if instance is not None else model()
+        instance = instance if instance is not None else unsaved(model)
         skip = set()
         for name, value in values.items():
             try:

@@ -24,6 +24,7 @@ from apps.curation.models import AuditEntry, Version
 from apps.curation.registry import SPECS, Lookups, spec_for
 from apps.curation.services import _same, audit_entry
 from apps.directory.models import Service
+from apps.directory.translation import unsaved
 
 from ..hsds.ids import hsds_id
 from ..models import ImportedRecord
@@ -123,7 +124,7 @@ class _Writer:
         batch = []
         for step in steps:
             values = _resolve(step.values, self.created, step)
-            instance = spec.model()
+            instance = unsaved(spec.model)
             for name, value in values.items():
                 if name not in names:
                     setattr(instance, name, _coerce(name, value))
