@@ -160,17 +160,17 @@ def service_document(service: Service, ctx: Context, *, organization=True) -> di
         document = _service_fields(service, ctx)
         service_id = document["id"]
         rows = list(service.channels.all())
-        document["phones"] = [
-            channels.phone_document(c, service_id) for c in rows if channels.is_phone(c)
-        ]
-        document["contacts"] = [
-            channels.contact_document(c, service_id) for c in rows if not channels.is_phone(c)
-        ]
+        phones = [c for c in rows if channels.is_phone(c)]
+        others = [c for c in rows if not channels.is_phone(c)]
+        document["phones"] = [channels.phone_document(c, service_id) for c in phones]
+        document["contacts"] = [channels.contact_document(c, service_id) for c in others]
+        # In the order of the channels above: an import creates phones, then contacts, so
+        # its export lists the schedules in the same order (the round trip).
         document["schedules"] = [
-            s for c in rows for s in channels.schedules(c, service, service_id)
+            s for c in phones + others for s in channels.schedules(c, service, service_id)
         ]
         document["service_areas"] = [
-            _service_area(a, service_id) for a in sorted(service.areas.all(), key=_pk)
+            _service_area(a, service_id) for a in sorted(service.areas.all(), key=_area_code)
         ]
         document["languages"] = [
             _service_language(sl, service_id) for sl in service.service_languages.all()
@@ -192,6 +192,11 @@ def service_document(service: Service, ctx: Context, *, organization=True) -> di
 
 def _pk(obj):
     return obj.pk
+
+
+def _area_code(area: ServiceArea) -> str:
+    # The order an import writes them in (the curation registry's), so a round trip keeps it.
+    return area.region.code if area.region_id else "*"
 
 
 def _service_area(area: ServiceArea, service_id: str) -> dict:
