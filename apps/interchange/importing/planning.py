@@ -175,6 +175,7 @@ class Planner:
         self.matcher = Matcher(records)
         self.targets: dict[tuple[str, str], int | None] = {}
         self.regions: dict[int, Region | None] = {}  # by id, for locations' labels
+        self.snapshots: dict[tuple[str, int], dict] = {}  # loaded in chunks by _load
 
     # --- references ---------------------------------------------------------------
     def target(self, kind: str, source_id: str) -> int | None:
@@ -320,13 +321,22 @@ class Planner:
             manager = MODELS[kind]._default_manager
             pks = list(wanted)
             for start in range(0, len(pks), 500):
-                for pk, instance in manager.in_bulk(pks[start : start + 500]).items():
+                chunk = manager.in_bulk(pks[start : start + 500])
+                for pk, instance in chunk.items():
                     instances[wanted[pk]] = instance
+                if kind in SPECS:
+                    # Their current values, each collection read once for the chunk.
+                    records = list(chunk.values())
+                    snapshots = spec_for(kind).snapshots(records)
+                    for instance, values in zip(records, snapshots, strict=True):
+                        self.snapshots[(kind, instance.pk)] = values
         return instances
 
     def current_values(self, kind: str, instance) -> dict:
         if kind in SPECS:
-            values = spec_for(kind).snapshot(instance)
+            values = self.snapshots.pop((kind, instance.pk), None)
+            if values is None:
+                values = spec_for(kind).snapshot(instance)
         else:
             values = {name: getattr(instance, name) for name in REFERENCE_FIELDS[kind]}
             for base in TRANSLATED_REFERENCE.get(kind, []):
