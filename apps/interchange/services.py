@@ -19,6 +19,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from apps.curation.services import audit_record, is_coordinator, purge_public_cache
+from apps.directory.statistics import analyze_listings
 
 from .importing.issues import ImportFailed, Issue, Report
 from .importing.mapping import map_bundles
@@ -37,6 +38,8 @@ from .models import ImportItem, ImportJob
 # options override them.
 UPLOAD_MAX_BYTES = 20 * 1024 * 1024
 UPLOAD_MAX_RECORDS = 50_000
+# Records written by one import above which the listing tables are analyzed.
+ANALYZE_AFTER = 1000
 COMMAND_MAX_BYTES = 2 * 1024**3
 COMMAND_MAX_RECORDS = 5_000_000
 
@@ -113,6 +116,7 @@ def import_run(
                 new={"file": label, "counts": outcome.written, "language": plan.language},
             )
             purge_public_cache(f"import-{outcome.job.pk}")
+            _analyze_if_large(outcome.written)
         else:
             outcome = _submit(outcome, job=job, by=by, label=label)
         outcome.seconds = time.monotonic() - started
@@ -120,6 +124,12 @@ def import_run(
             job_finish(outcome.job, outcome)  # the command's own record of the run
     outcome.seconds = time.monotonic() - started
     return outcome
+
+
+def _analyze_if_large(written: dict) -> None:
+    """After the commit of many records, fresh planner statistics (``analyze_listings``)."""
+    if sum(row["created"] + row["changed"] for row in written.values()) >= ANALYZE_AFTER:
+        transaction.on_commit(analyze_listings)
 
 
 def _job(job, *, by, mode, label, plan) -> ImportJob:
@@ -308,6 +318,7 @@ def import_job_approve(*, job: ImportJob, by) -> dict:
         new={"file": job.file_name, "counts": written, "author": job.author_id},
     )
     purge_public_cache(f"import-{job.pk}")
+    _analyze_if_large(written)
     return written
 
 

@@ -10,7 +10,8 @@ from django.test.utils import CaptureQueriesContext
 from apps.curation.models import AuditEntry, Version
 from apps.curation.registry import SPECS
 from apps.directory.generate import generate_directory
-from apps.directory.models import Service
+from apps.directory.models import Channel, Service
+from apps.interchange import services
 from apps.interchange.importing import writing
 from apps.interchange.importing.issues import ImportFailed
 from apps.interchange.importing.reading import Limits
@@ -103,3 +104,21 @@ def test_queries_do_not_grow_with_every_record(db, coordinator, tmp_path):
     # 99 to find nothing changed.
     assert many[0] < few[0] * 2, (few, many)
     assert many[1] < few[1] * 2, (few, many)
+
+
+def test_a_large_import_leaves_fresh_planner_statistics(
+    exported, coordinator, monkeypatch, require_postgres, django_capture_on_commit_callbacks
+):
+    # Stale row counts made a query of the export run for more than 16 minutes after a
+    # 100 000-service import; the demo stands in for "large" here.
+    monkeypatch.setattr(services, "ANALYZE_AFTER", 10)
+
+    def row_estimate(table):
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT reltuples FROM pg_class WHERE relname = %s", [table])
+            return cursor.fetchone()[0]
+
+    with django_capture_on_commit_callbacks(execute=True):
+        publish(exported / "hsds", coordinator)
+    assert row_estimate("directory_service") == Service.objects.count() > 0
+    assert row_estimate("directory_channel") == Channel.objects.count() > 0

@@ -37,6 +37,7 @@ from apps.directory.models import (
     Taxonomy,
 )
 from apps.directory.models.organizations import PublicationStatus
+from apps.directory.statistics import analyze_listings
 
 from .contents import ListingContents, new_row
 from .places import COUNTRIES
@@ -110,19 +111,8 @@ def generate_directory(
             builder.services(min(CHUNK, services - start))
             if progress:
                 progress(builder.counts["service"], services)
-    _analyze()
+    analyze_listings()
     return GenerationReport(builder.counts, time.monotonic() - started)
-
-
-def _analyze():
-    """Fresh planner statistics, so the first queries after a bulk load plan well."""
-    if connection.vendor != "postgresql":
-        return
-    models = (Organization, Service, Channel, OpeningPeriod, Location, ServiceArea)
-    models += (ServiceLanguage, ServiceAtLocation, Service.terms.through)
-    models += (Channel.languages.through, ScheduleException)
-    with connection.cursor() as cursor:
-        cursor.execute("ANALYZE " + ", ".join(m._meta.db_table for m in models))
 
 
 class _Builder(ReferenceData, ListingContents):
