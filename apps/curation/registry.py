@@ -221,13 +221,13 @@ def _languages_rows(service, rows, lookups):
 
 
 def _areas_read(service):
-    return sorted((area.region.code if area.region_id else "*") for area in service.areas.all())
+    return sorted(area.code for area in service.areas.all())
 
 
 def _areas_rows(service, codes, lookups):
     return [
         ServiceArea(service=service, scope=ServiceArea.Scope.INTERNATIONAL)
-        if code == "*"
+        if code == ServiceArea.ANYWHERE
         else ServiceArea(
             service=service, scope=ServiceArea.Scope.REGION, region_id=lookups.region(code)
         )

@@ -16,6 +16,7 @@ from .models import (
     Organization,
     Region,
     Service,
+    ServiceArea,
     Taxonomy,
     TaxonomyTerm,
 )
@@ -72,7 +73,7 @@ class ServiceAdmin(CuratedAdmin, TranslationAdmin):
         data = form.cleaned_data
         interpreted = {lang.code for lang in data.get("interpreted") or []}
         spoken = {lang.code for lang in data.get("spoken") or []} | interpreted
-        areas = ["*"] if data.get("worldwide") else []
+        areas = [ServiceArea.ANYWHERE] if data.get("worldwide") else []
         return {
             "terms": sorted(t.pk for t in data.get("terms") or []),
             "languages": [[code, code in interpreted] for code in sorted(spoken)],

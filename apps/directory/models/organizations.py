@@ -235,6 +235,9 @@ class ServiceArea(models.Model):
         INTERNATIONAL = "international", _("Anywhere")
         REGION = "region", _("A region")
 
+    # How proposals and imports name an international area among region codes.
+    ANYWHERE = "*"
+
     service = models.ForeignKey(Service, models.CASCADE, related_name="areas")
     scope = models.CharField(_("scope"), max_length=14, choices=Scope.choices)
     region = models.ForeignKey(
@@ -259,6 +262,11 @@ class ServiceArea(models.Model):
 
     def __str__(self):
         return self.region.display_name if self.region_id else str(self.Scope.INTERNATIONAL.label)
+
+    @property
+    def code(self) -> str:
+        """The region's code, or ``ANYWHERE``."""
+        return self.region.code if self.region_id else self.ANYWHERE
 
 
 class CostOption(models.Model):

@@ -7,6 +7,8 @@ are in ``channels.py``, places in ``places.py``. The mapping, field by field, is
 docs/hsds.md; the import will read the same shapes back.
 """
 
+from operator import attrgetter
+
 from django.utils import translation
 
 from apps.core.i18n import translated_value
@@ -170,7 +172,9 @@ def service_document(service: Service, ctx: Context, *, organization=True) -> di
             s for c in phones + others for s in channels.schedules(c, service, service_id)
         ]
         document["service_areas"] = [
-            _service_area(a, service_id) for a in sorted(service.areas.all(), key=_area_code)
+            # By code, the order an import writes them in, so a round trip keeps it.
+            _service_area(a, service_id)
+            for a in sorted(service.areas.all(), key=attrgetter("code"))
         ]
         document["languages"] = [
             _service_language(sl, service_id) for sl in service.service_languages.all()
@@ -192,11 +196,6 @@ def service_document(service: Service, ctx: Context, *, organization=True) -> di
 
 def _pk(obj):
     return obj.pk
-
-
-def _area_code(area: ServiceArea) -> str:
-    # The order an import writes them in (the curation registry's), so a round trip keeps it.
-    return area.region.code if area.region_id else "*"
 
 
 def _service_area(area: ServiceArea, service_id: str) -> dict:

@@ -19,7 +19,7 @@ from django.core.exceptions import ValidationError
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
-from apps.directory.models import Channel, Location
+from apps.directory.models import Channel, Location, ServiceArea
 from apps.directory.validators import parse_phone_number
 
 from .. import profile
@@ -757,7 +757,7 @@ class Mapper:
                 continue
             self.check_fields(area, "service_area")
             if area.get("scope") == "international":
-                codes.add("*")
+                codes.add(ServiceArea.ANYWHERE)
             elif area.get("region_code"):
                 codes.add(Ref("region_code", str(area["region_code"]).strip()))
             else:

@@ -160,9 +160,8 @@ class _Writer:
             )
             for step, instance, _values in batch:
                 value = getattr(instance, field.attname)
-                if (value is None and not field.blank) or (
-                    value is not None and value not in found
-                ):
+                missing = value not in found if value is not None else not field.blank
+                if missing:
                     try:
                         instance.full_clean()
                     except ValidationError as error:
