@@ -115,7 +115,9 @@ def make_cast() -> dict:
     from apps.directory.models import Organization
     from apps.directory.models.organizations import PublicationStatus
 
-    organizations = list(Organization.objects.filter(status=PublicationStatus.PUBLISHED).order_by("pk")[:2])
+    organizations = list(
+        Organization.objects.filter(status=PublicationStatus.PUBLISHED).order_by("pk")[:2]
+    )
     assert len(organizations) == 2, "the demo should have two published organisations"
     partner_a, partner_b = organizations
     Role = StaffProfile.Role
