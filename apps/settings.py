@@ -88,7 +88,7 @@ MIDDLEWARE = [
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
-    "django.middleware.csrf.CsrfViewMiddleware",
+    "apps.core.security.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "apps.curation.middleware.SessionLifetimeMiddleware",
     "django_otp.middleware.OTPMiddleware",
@@ -181,6 +181,10 @@ CELERY_BEAT_SCHEDULE = {
         "task": "apps.curation.tasks.purge_resolved_reports",
         "schedule": 24 * 60 * 60.0,
     },
+    "purge-expired-sessions": {
+        "task": "apps.curation.tasks.purge_expired_sessions",
+        "schedule": 60 * 60.0,
+    },
 }
 
 # --- Staff authentication -------------------------------------------------------------
@@ -203,6 +207,10 @@ SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
 CSRF_COOKIE_SAMESITE = "Strict"
 CSRF_COOKIE_HTTPONLY = True
+# The CSRF token lives in the server-side session, not in a cookie a sibling subdomain
+# or a network attacker could plant: so a browser that sends neither Origin nor Referer
+# can still be trusted on its token (apps.core.security.CsrfViewMiddleware, decision 0010).
+CSRF_USE_SESSIONS = True
 # Messages live in the session, so an anonymous visitor never gets a messages cookie.
 MESSAGE_STORAGE = "django.contrib.messages.storage.session.SessionStorage"
 
@@ -279,6 +287,10 @@ DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "waymark@localhost")
 # --- Privacy and security headers (QE-10…QE-17, SR-16, SR-17) ------------------------
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "no-referrer"
+# Staff pages send their origin to the site itself, so current browsers pass Django's
+# strict Origin check; never to another origin. "no-referrer" first: a browser too old to
+# know "same-origin" keeps "no-referrer" (decision 0010, apps.core.middleware).
+STAFF_REFERRER_POLICY = "no-referrer, same-origin"
 SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
 PERMISSIONS_POLICY = "camera=(), microphone=(), geolocation=(), interest-cohort=()"

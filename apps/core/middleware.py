@@ -6,7 +6,11 @@ STAFF_PATH_MARKERS = ("/staff/",)
 
 
 class PrivacyHeadersMiddleware:
-    """No browser caching, no Referer, no powerful features, no server banner (QE-10, SR-17)."""
+    """No browser caching, no Referer, no powerful features, no server banner (QE-10, SR-17).
+
+    The staff area sends the Referer to the site itself only (``same-origin``), so that
+    current browsers send a real ``Origin`` with staff forms (decision 0010).
+    """
 
     def __init__(self, get_response):
         self.get_response = get_response
@@ -14,7 +18,11 @@ class PrivacyHeadersMiddleware:
     def __call__(self, request):
         response = self.get_response(request)
         response["Cache-Control"] = "no-store"
-        response["Referrer-Policy"] = "no-referrer"
+        response["Referrer-Policy"] = (
+            settings.STAFF_REFERRER_POLICY
+            if is_staff_path(request.path)
+            else settings.SECURE_REFERRER_POLICY
+        )
         response["Permissions-Policy"] = settings.PERMISSIONS_POLICY
         response.headers.pop("Server", None)
         response.headers.pop("X-Powered-By", None)

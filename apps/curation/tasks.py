@@ -144,3 +144,12 @@ def purge_resolved_reports() -> int:
     from .reports import reports_purge
 
     return reports_purge()
+
+
+@shared_task(ignore_result=True)
+def purge_expired_sessions() -> None:
+    """Ended staff sessions leave the database: opening the sign-in page starts one, for
+    its CSRF token (CSRF_USE_SESSIONS, decision 0010)."""
+    from importlib import import_module
+
+    import_module(settings.SESSION_ENGINE).SessionStore.clear_expired()

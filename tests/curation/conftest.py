@@ -8,6 +8,7 @@ form with a real authenticator code; ``visitor`` is an anonymous browser.
 """
 
 import pytest
+from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.test import Client
 from django_otp import DEVICE_ID_SESSION_KEY
@@ -86,6 +87,15 @@ def visitor():
     return Client()
 
 
+def csrf_token_of(client) -> str | None:
+    """The CSRF token of the client's session, as the forms it was shown carry it."""
+    from django.middleware.csrf import CSRF_SESSION_KEY
+
+    if settings.SESSION_COOKIE_NAME not in client.cookies:
+        return None
+    return client.session.get(CSRF_SESSION_KEY)
+
+
 def sign_in(client, user, *, password=STAFF_PASSWORD, token=None, language="en", **extra):
     """Post the staff sign-in form as a person would: load it, then submit it."""
     url = LOGIN_URL.format(language=language)
@@ -93,9 +103,9 @@ def sign_in(client, user, *, password=STAFF_PASSWORD, token=None, language="en",
     if token is None:
         token = totp_code(TOTPDevice.objects.get(user=user, confirmed=True), unused=True)
     data = {"username": user.get_username(), "password": password, "otp_token": token}
-    csrf = client.cookies.get("csrftoken")
+    csrf = csrf_token_of(client)
     if csrf is not None:
-        data["csrfmiddlewaretoken"] = csrf.value
+        data["csrfmiddlewaretoken"] = csrf
     return client.post(url, data, **extra)
 
 

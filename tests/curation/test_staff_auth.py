@@ -42,7 +42,7 @@ from apps.curation.auth import (
 )
 from apps.curation.models import StaffProfile
 from tests.conftest import ROOT
-from tests.curation.conftest import STAFF_PASSWORD, make_staff, sign_in
+from tests.curation.conftest import STAFF_PASSWORD, csrf_token_of, make_staff, sign_in
 
 LOGIN = "/en/staff/login/"
 INDEX = "/en/staff/"
@@ -558,8 +558,9 @@ def test_staff_cookies_are_http_only_and_same_site(editor_a):
     session = response.cookies[settings.SESSION_COOKIE_NAME]
     assert session["httponly"] is True
     assert session["samesite"] == "Lax"
-    csrf = client.cookies["csrftoken"]
-    assert csrf["samesite"] == "Strict"
+    # The CSRF token is kept in the server-side session, not in a cookie (decision 0010).
+    assert settings.CSRF_COOKIE_NAME not in client.cookies
+    assert csrf_token_of(client)
 
 
 @override_settings(SESSION_COOKIE_SECURE=True, CSRF_COOKIE_SECURE=True)
@@ -567,7 +568,7 @@ def test_staff_cookies_are_secure_over_https(editor_a):
     client = Client()
     response = sign_in(client, editor_a)
     assert response.cookies[settings.SESSION_COOKIE_NAME]["secure"] is True
-    assert client.cookies["csrftoken"]["secure"] is True
+    assert list(client.cookies) == [settings.SESSION_COOKIE_NAME]
 
 
 def test_production_settings_make_staff_cookies_secure(tmp_path):
@@ -603,10 +604,9 @@ def test_production_settings_make_staff_cookies_secure(tmp_path):
     assert result.stdout.split() == ["True", "True", "True", "Lax"]
 
 
-def csrf_client_signed_in(staff_client, user):
-    client = staff_client(user, client=Client(enforce_csrf_checks=True))
-    token = client.cookies["csrftoken"].value
-    return client, token
+def csrf_client_signed_in(staff_client, user, **extra):
+    client = staff_client(user, client=Client(enforce_csrf_checks=True), **extra)
+    return client, csrf_token_of(client)
 
 
 def test_signing_in_without_a_csrf_token_is_refused(editor_a):
@@ -634,24 +634,100 @@ def test_a_staff_post_without_a_csrf_token_is_refused(staff_client, editor_a):
     assert editor_a.check_password(STAFF_PASSWORD)
 
 
-@pytest.mark.parametrize("origin", ["https://evil.example", "null", "http://testserver.evil"])
-def test_a_staff_post_from_a_foreign_origin_is_refused(staff_client, editor_a, origin):
-    client, token = csrf_client_signed_in(staff_client, editor_a)
+def password_change_data(token):
     new = secrets.token_urlsafe(16)
-    data = {
+    return {
         "csrfmiddlewaretoken": token,
         "old_password": STAFF_PASSWORD,
         "new_password1": new,
         "new_password2": new,
     }
-    assert client.post(PASSWORD_CHANGE, data, HTTP_ORIGIN=origin).status_code == 403
+
+
+FOREIGN = [
+    {"HTTP_ORIGIN": "https://evil.example"},
+    {"HTTP_ORIGIN": "http://testserver.evil"},
+    # Origin: null is judged by what else the browser says (decision 0010).
+    {"HTTP_ORIGIN": "null", "HTTP_SEC_FETCH_SITE": "cross-site"},
+    {"HTTP_ORIGIN": "null", "HTTP_SEC_FETCH_SITE": "same-site"},
+    {"HTTP_ORIGIN": "null", "HTTP_SEC_FETCH_SITE": "none"},
+    {"HTTP_ORIGIN": "null", "HTTP_REFERER": "http://evil.example/en/staff/"},
+    {"HTTP_ORIGIN": "null", "HTTP_REFERER": "http://testserver.evil/en/staff/"},
+]
+
+
+@pytest.mark.parametrize("secure", [False, True], ids=["http", "https"])
+@pytest.mark.parametrize("headers", FOREIGN, ids=lambda h: " ".join(h.values()))
+def test_a_staff_post_from_a_foreign_origin_is_refused(staff_client, editor_a, headers, secure):
+    client, token = csrf_client_signed_in(staff_client, editor_a, secure=secure)
+    if secure and "HTTP_REFERER" in headers:
+        headers = {**headers, "HTTP_REFERER": headers["HTTP_REFERER"].replace("http:", "https:")}
+    data = password_change_data(token)
+    response = client.post(PASSWORD_CHANGE, data, secure=secure, **headers)
+    assert response.status_code == 403
     editor_a.refresh_from_db()
     assert editor_a.check_password(STAFF_PASSWORD)
     # The same form from the site itself goes through.
-    response = client.post(PASSWORD_CHANGE, data, HTTP_ORIGIN="http://testserver")
+    own = "https://testserver" if secure else "http://testserver"
+    response = client.post(PASSWORD_CHANGE, data, secure=secure, HTTP_ORIGIN=own)
     assert response.status_code == 302
     editor_a.refresh_from_db()
-    assert editor_a.check_password(new)
+    assert editor_a.check_password(data["new_password1"])
+
+
+SAME_ORIGIN_NULL = [
+    # Current Chromium under a no-referrer policy.
+    {"HTTP_ORIGIN": "null", "HTTP_SEC_FETCH_SITE": "same-origin"},
+    # An older browser: no Sec-Fetch-*, a Referer from this site...
+    {"HTTP_ORIGIN": "null", "HTTP_REFERER": "{scheme}://testserver/en/staff/"},
+    # ...or no Referer at all: the session's token decides.
+    {"HTTP_ORIGIN": "null"},
+]
+
+
+@pytest.mark.parametrize("secure", [False, True], ids=["http", "https"])
+@pytest.mark.parametrize("headers", SAME_ORIGIN_NULL, ids=lambda h: " ".join(h.values()))
+def test_a_staff_post_with_origin_null_from_the_site_itself_goes_through(
+    staff_client, editor_a, headers, secure
+):
+    scheme = "https" if secure else "http"
+    headers = {k: v.format(scheme=scheme) for k, v in headers.items()}
+    client, token = csrf_client_signed_in(staff_client, editor_a, secure=secure)
+    data = password_change_data(token)
+    # Without the token, Origin: null is no pass.
+    refused = client.post(
+        PASSWORD_CHANGE, {**data, "csrfmiddlewaretoken": ""}, secure=secure, **headers
+    )
+    assert refused.status_code == 403
+    response = client.post(PASSWORD_CHANGE, data, secure=secure, **headers)
+    assert response.status_code == 302
+    editor_a.refresh_from_db()
+    assert editor_a.check_password(data["new_password1"])
+
+
+def test_a_token_planted_in_a_cookie_is_worth_nothing(staff_client, editor_a):
+    """A sibling subdomain or a network attacker can set a csrftoken cookie; the token that
+    counts lives in the session, so a matching cookie and form field do not pass."""
+    client, _token = csrf_client_signed_in(staff_client, editor_a, secure=True)
+    planted = "A" * 32
+    client.cookies[settings.CSRF_COOKIE_NAME] = planted
+    data = password_change_data(planted)
+    response = client.post(PASSWORD_CHANGE, data, secure=True, HTTP_ORIGIN="null")
+    assert response.status_code == 403
+    editor_a.refresh_from_db()
+    assert editor_a.check_password(STAFF_PASSWORD)
+
+
+def test_staff_pages_send_the_referer_to_the_site_only_and_public_pages_never(
+    staff_client, editor_a, client, db
+):
+    staff = staff_client(editor_a)
+    policy = staff.get(INDEX)["Referrer-Policy"]
+    # The last policy a browser knows wins: current ones use same-origin, old ones none.
+    assert [p.strip() for p in policy.split(",")] == ["no-referrer", "same-origin"]
+    assert client.get(LOGIN)["Referrer-Policy"] == "no-referrer, same-origin"
+    assert client.get("/en/")["Referrer-Policy"] == "no-referrer"
+    assert client.get("/en/exit/")["Referrer-Policy"] == "no-referrer"
 
 
 # --- SR-19: no open redirect ----------------------------------------------------------

@@ -169,11 +169,22 @@ def sign_in(page, site: Site, username: str, *, lang: str = "en", password=None)
 
 
 def strip_modern_headers(route, request):
-    """What an older browser sends: no Sec-Fetch-* headers, and Origin: null on POSTs."""
-    headers = {k: v for k, v in request.headers.items() if not k.lower().startswith("sec-fetch-")}
+    """What an older browser with a ``no-referrer`` policy sends: no Sec-Fetch-* headers,
+    no Referer, and Origin: null on POSTs.
+
+    Chromium adds Sec-Fetch-* below the layer a route can edit, so the request is sent
+    by Playwright's own client (sharing the context's cookies) and its answer handed back
+    to the page unchanged; redirects go back through the browser, as they would.
+    """
+    headers = {
+        k: v
+        for k, v in request.all_headers().items()
+        if not k.lower().startswith("sec-fetch-") and k.lower() not in ("referer", "cookie")
+    }
     if request.method == "POST":
         headers["origin"] = "null"
-    route.continue_(headers=headers)
+    response = route.fetch(headers=headers, max_redirects=0)
+    route.fulfill(response=response)
 
 
 def new_page(browser, site: Site, *, phone=False, old_browser=False, **options):

@@ -18,18 +18,23 @@ def test_coordinator_signs_in_and_sees_the_staff_home(browser, site, old_browser
         context.close()
 
 
-def test_the_old_browser_emulation_reaches_the_server_as_such(browser, site):
-    """The emulation is real: the server sees no Sec-Fetch-* header and Origin: null."""
+def test_the_old_browser_emulation_reaches_the_server_as_such(browser, site, monkeypatch):
+    """The emulation is real: the server sees no Sec-Fetch-* header, no Referer and
+    Origin: null (the live server runs in this process, so its CSRF check is observed)."""
+    from apps.core.security import CsrfViewMiddleware
+
     seen = {}
+    checked = CsrfViewMiddleware.process_request
+
+    def observe(self, request):
+        if request.method == "POST":
+            seen.update({k: v for k, v in request.META.items() if k.startswith("HTTP_")})
+        return checked(self, request)
+
+    monkeypatch.setattr(CsrfViewMiddleware, "process_request", observe)
     context, page, _traffic = new_page(browser, site, old_browser=True)
     try:
         page.goto(f"{site.url}/en/staff/")
-
-        def capture(request):
-            if request.method == "POST":
-                seen.update(request.all_headers())
-
-        page.on("request", capture)
         page.get_by_label("Username").fill("nobody")
         page.get_by_label("Password").fill("wrong-password-entirely")
         page.locator("input[name=otp_token]").fill("123456")
@@ -38,5 +43,6 @@ def test_the_old_browser_emulation_reaches_the_server_as_such(browser, site):
     finally:
         context.close()
     assert seen, "the form was not submitted"
-    assert not [h for h in seen if h.startswith("sec-fetch-")], seen
-    assert seen.get("origin") == "null", seen
+    assert not [h for h in seen if h.startswith("HTTP_SEC_FETCH_")], seen
+    assert "HTTP_REFERER" not in seen, seen
+    assert seen.get("HTTP_ORIGIN") == "null", seen
