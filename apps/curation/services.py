@@ -109,6 +109,19 @@ def _coordinator_reasons(spec, changes: dict, base: dict) -> list[str]:
     return reasons
 
 
+def _archive_reasons(spec, instance) -> list[str]:
+    """Archiving takes a record's contact data off the public pages: a number, a link,
+    an address, or a listing's channels. Removing them is a contact change too (SR-6)."""
+    reasons = [
+        f"contact:{name}"
+        for name, value in spec.snapshot(instance).items()
+        if spec.is_contact_field(name) and value not in (None, "", [])
+    ]
+    if spec.name == "service" and instance.channels.exclude(number="", url="", email="").exists():
+        reasons.append("contact:channels")
+    return reasons
+
+
 @transaction.atomic
 def proposal_submit(
     *, by, model, values: dict, instance=None, action=None, note="", organization_id=None
@@ -134,6 +147,8 @@ def proposal_submit(
     if action == Proposal.Action.EDIT and not changes:
         raise ProposalError(_("Nothing was changed."))
     reasons = _coordinator_reasons(spec, changes, base)
+    if action == Proposal.Action.ARCHIVE:
+        reasons += _archive_reasons(spec, instance)
     proposal = Proposal.objects.create(
         action=action,
         target_model=spec.name,
@@ -258,8 +273,15 @@ def proposal_approve(*, proposal, by, comment="") -> Proposal:
                 % ", ".join(sorted(stale))
             )
     before = spec.snapshot(instance) if instance.pk else {}
+    target_id = instance.pk
+    # A record without a publication status (a channel, a place) is archived by taking
+    # it out of the listing whole; its last version keeps it, to restore from (RR-2).
+    removed = proposal.action == Proposal.Action.ARCHIVE and not _has_status(spec)
     try:
-        if proposal.action == Proposal.Action.ARCHIVE:
+        if removed:
+            _snapshot_version(spec, instance, proposal)
+            _remove(spec, instance, proposal, by)
+        elif proposal.action == Proposal.Action.ARCHIVE:
             instance.status = PublicationStatus.ARCHIVED
             instance.save(update_fields=["status"])
         elif proposal.action == Proposal.Action.RESTORE and hasattr(instance, "status"):
@@ -271,8 +293,9 @@ def proposal_approve(*, proposal, by, comment="") -> Proposal:
         raise ProposalError(
             _("This proposal is not valid: %s") % "; ".join(error.messages)
         ) from None
-    after = spec.snapshot(instance)
-    proposal.target_id = instance.pk
+    after = {} if removed else spec.snapshot(instance)
+    target_id = target_id or instance.pk
+    proposal.target_id = target_id
     if proposal.organization_id is None:  # a new organisation: the proposal is now its own
         proposal.organization = instance
     proposal.status = Proposal.Status.APPROVED
@@ -280,7 +303,7 @@ def proposal_approve(*, proposal, by, comment="") -> Proposal:
     proposal.reviewed_at = timezone.now()
     proposal.review_comment = comment
     proposal.save()
-    _audit(by, "proposal.approved", proposal, spec.name, instance.pk)
+    _audit(by, "proposal.approved", proposal, spec.name, target_id)
     for name in sorted(set(before) | set(after)):
         if before.get(name) != after.get(name):
             _audit(
@@ -288,7 +311,7 @@ def proposal_approve(*, proposal, by, comment="") -> Proposal:
                 "field.changed",
                 proposal,
                 spec.name,
-                instance.pk,
+                target_id,
                 field=name,
                 old=before.get(name),
                 new=after.get(name),
@@ -299,12 +322,13 @@ def proposal_approve(*, proposal, by, comment="") -> Proposal:
             f"record.{proposal.action}d",
             proposal,
             spec.name,
-            instance.pk,
-            field="status",
+            target_id,
+            field="" if removed else "status",
             old=before.get("status"),
-            new=getattr(instance, "status", None),
+            new=None if removed else getattr(instance, "status", None),
         )
-    _snapshot_version(spec, instance, proposal)
+    if not removed:
+        _snapshot_version(spec, instance, proposal)
     notify(
         user=proposal.author,
         template="approved",
@@ -313,6 +337,42 @@ def proposal_approve(*, proposal, by, comment="") -> Proposal:
     )
     purge_public_cache(f"proposal-{proposal.pk}")
     return proposal
+
+
+def _has_status(spec) -> bool:
+    return any(f.name == "status" for f in spec.model._meta.concrete_fields)
+
+
+def _remove(spec, instance, proposal, by) -> None:
+    """Take a channel or a place out of the directory, with everything that pointed at
+    it, each step in the audit trail (SR-10)."""
+    from apps.directory.models import Channel, ServiceAtLocation
+
+    if spec.name == "location":
+        for link in ServiceAtLocation.objects.filter(location=instance):
+            _audit(
+                by,
+                "link.removed",
+                proposal,
+                "service",
+                link.service_id,
+                field="locations",
+                old=instance.pk,
+            )
+            link.delete()
+        for channel in Channel.objects.filter(location=instance):
+            _audit(
+                by,
+                "field.changed",
+                proposal,
+                "channel",
+                channel.pk,
+                field="location_id",
+                old=instance.pk,
+            )
+            channel.location = None
+            channel.save(update_fields=["location"])
+    instance.delete()
 
 
 @transaction.atomic
@@ -360,18 +420,23 @@ def proposal_archive(*, by, instance, note="") -> Proposal:
 def version_restore(*, by, version: Version, note="") -> Proposal:
     """Restoring version k is a new proposal with version k's values, reviewed as usual."""
     spec = spec_for(version.target_model)
-    instance = spec.model._default_manager.get(pk=version.target_id)
+    values = {k: v for k, v in version.snapshot.items() if k in spec.field_names()}
+    note = note or f"restore version {version.number}"
+    instance = spec.model._default_manager.filter(pk=version.target_id).first()
+    if instance is None:  # archived by removal (a channel, a place): proposed anew
+        return proposal_submit(
+            by=by, model=spec.model, values=values, action=Proposal.Action.CREATE, note=note
+        )
     action = Proposal.Action.EDIT
     if getattr(instance, "status", None) == PublicationStatus.ARCHIVED:
         action = Proposal.Action.RESTORE
-    values = {k: v for k, v in version.snapshot.items() if k in spec.field_names()}
     return proposal_submit(
         by=by,
         model=spec.model,
         values=values,
         instance=instance,
         action=action,
-        note=note or f"restore version {version.number}",
+        note=note,
     )
 
 

@@ -15,7 +15,7 @@ from .test_proposals import cast  # noqa: F401 - the fixture
 
 def archive(cast, service):
     proposal_approve(
-        proposal=proposal_archive(by=cast.editor_a, instance=service), by=cast.manager_a
+        proposal=proposal_archive(by=cast.editor_a, instance=service), by=cast.coordinator
     )
 
 
