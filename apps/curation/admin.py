@@ -1,24 +1,27 @@
 """Review queue, audit trail, versions and the coordinators' overview (C2, C3, C4)."""
 
 from django.contrib import admin, messages
+from django.contrib.admin.utils import unquote
 from django.core.exceptions import PermissionDenied
-from django.http import HttpResponseRedirect
+from django.http import HttpResponseNotAllowed, HttpResponseRedirect
 from django.shortcuts import get_object_or_404
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils import timezone
-from django.utils.html import format_html, format_html_join
+from django.utils.text import capfirst
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
 
 from apps.directory.models import Service
 
-from .contact_data import has_lookalikes, visible_code_points
+from .diffs import diff_rows, field_label, snapshot_rows
 from .models import AuditEntry, OutboxMessage, ProblemReport, Proposal, StaffProfile, Version
+from .registry import spec_for
 from .reports import report_resolve
 from .services import (
     ProposalError,
     is_coordinator,
+    may_act_for,
     may_review,
     profile_of,
     proposal_approve,
@@ -44,6 +47,8 @@ class StaffOnly:
 
 @admin.register(Proposal)
 class ProposalAdmin(StaffOnly, admin.ModelAdmin):
+    """The review queue; a proposal's page is a review page, never an edit form (C2)."""
+
     list_display = (
         "__str__",
         "organization",
@@ -53,68 +58,17 @@ class ProposalAdmin(StaffOnly, admin.ModelAdmin):
         "created_at",
     )
     list_filter = ("status", "needs_coordinator", "target_model")
-    readonly_fields = (
-        "summary",
-        "diff",
-        "author",
-        "created_at",
-        "reviewer",
-        "reviewed_at",
-        "review_comment",
-        "status",
-    )
-    fields = readonly_fields
-    change_form_template = "curation/proposal_change_form.html"
 
     def get_queryset(self, request):
         return (
             super()
             .get_queryset(request)
             .visible_to(request.user)
-            .select_related("organization", "author")
+            .select_related("organization", "author", "reviewer")
         )
 
     def has_change_permission(self, request, obj=None):
-        return self.has_module_permission(request)
-
-    def get_list_filter(self, request):
-        return self.list_filter  # organisation filter only for coordinators below
-
-    @admin.display(description=gettext_lazy("Summary"))
-    def summary(self, obj):
-        reasons = ", ".join(obj.reasons) or "—"
-        return format_html(
-            "{} · {}: {}",
-            obj,
-            _("Needs a coordinator") if obj.needs_coordinator else _("Any reviewer"),
-            reasons,
-        )
-
-    @admin.display(description=gettext_lazy("Changes"))
-    def diff(self, obj):
-        rows = format_html_join(
-            "",
-            "<tr><th scope='row'>{}</th><td><bdi>{}</bdi></td><td><bdi>{}</bdi></td>"
-            "<td>{}</td></tr>",
-            (
-                (
-                    name,
-                    _plain(obj.base.get(name)),
-                    _plain(value),
-                    visible_code_points(value) if has_lookalikes(value) else "",
-                )
-                for name, value in sorted(obj.changes.items())
-            ),
-        )
-        header = format_html(
-            "<tr><th scope='col'>{}</th><th scope='col'>{}</th><th scope='col'>{}</th>"
-            "<th scope='col'>{}</th></tr>",
-            _("Field"),
-            _("Now"),
-            _("Proposed"),
-            _("Characters outside plain ASCII"),
-        )
-        return format_html("<table class='proposal-diff'>{}{}</table>", header, rows)
+        return False  # nothing on a proposal is edited; it is reviewed (review_view)
 
     def get_urls(self):
         return [
@@ -128,31 +82,51 @@ class ProposalAdmin(StaffOnly, admin.ModelAdmin):
         ]
 
     def change_view(self, request, object_id, form_url="", extra_context=None):
-        proposal = self.get_object(request, object_id)
-        extra = {
-            **(extra_context or {}),
-            "can_review": proposal is not None
-            and proposal.status == Proposal.Status.PENDING
-            and may_review(request.user, proposal),
-            "can_withdraw": proposal is not None
-            and proposal.status == Proposal.Status.PENDING
-            and proposal.author_id == request.user.pk,
-            "own_proposal": proposal is not None and proposal.author_id == request.user.pk,
+        """The review page: what would change, why it may need a coordinator, and one
+        form per decision (approve, reject with a comment, withdraw)."""
+        if request.method not in ("GET", "HEAD"):
+            return HttpResponseNotAllowed(["GET", "HEAD"])
+        proposal = self.get_object(request, unquote(object_id))
+        if proposal is None:
+            return self._get_obj_does_not_exist_redirect(request, self.opts, object_id)
+        spec = spec_for(proposal.target_model)
+        pending = proposal.status == Proposal.Status.PENDING
+        context = {
+            **self.admin_site.each_context(request),
+            "opts": self.opts,
+            "title": _describe(proposal, spec),
+            "proposal": proposal,
+            "record_kind": spec.model._meta.verbose_name,
+            "rows": diff_rows(spec, proposal.base, proposal.changes),
+            "reasons": sorted({field_label(spec, r.split(":", 1)[-1]) for r in proposal.reasons}),
+            "can_review": pending and may_review(request.user, proposal),
+            "can_withdraw": pending and proposal.author_id == request.user.pk,
+            "own_proposal": proposal.author_id == request.user.pk,
+            "versions": Version.objects.filter(proposal=proposal).order_by("number"),
         }
-        return super().change_view(request, object_id, form_url, extra)
+        return TemplateResponse(request, "curation/proposal_review.html", context)
 
     def review_view(self, request, pk):
         if request.method != "POST":
-            raise PermissionDenied
+            return HttpResponseNotAllowed(["POST"])
         proposal = get_object_or_404(self.get_queryset(request), pk=pk)
         decision = request.POST.get("decision")
-        comment = request.POST.get("comment", "")[:2000]
-        actions = {"approve": proposal_approve, "reject": proposal_reject}
+        comment = request.POST.get("comment", "").strip()[:2000]
+        label = _describe(proposal, spec_for(proposal.target_model))
         try:
-            if decision == "withdraw":
+            if decision == "approve":
+                proposal_approve(proposal=proposal, by=request.user, comment=comment)
+                done = _("Approved and published: %(proposal)s.")
+            elif decision == "reject":
+                if not comment:
+                    raise ProposalError(
+                        _("Nothing was changed: write why you reject it, for the author.")
+                    )
+                proposal_reject(proposal=proposal, by=request.user, comment=comment)
+                done = _("Rejected: %(proposal)s. The author sees your comment.")
+            elif decision == "withdraw":
                 proposal_withdraw(proposal=proposal, by=request.user)
-            elif decision in actions:
-                actions[decision](proposal=proposal, by=request.user, comment=comment)
+                done = _("Withdrawn: %(proposal)s. It will not be reviewed.")
             else:
                 raise ProposalError(_("Choose approve or reject."))
         except ProposalError as error:
@@ -160,14 +134,19 @@ class ProposalAdmin(StaffOnly, admin.ModelAdmin):
         except PermissionDenied:
             self.message_user(request, _("You may not review this proposal."), messages.ERROR)
         else:
-            self.message_user(request, _("Done."), messages.SUCCESS)
+            self.message_user(request, done % {"proposal": label}, messages.SUCCESS)
         return HttpResponseRedirect(
             reverse(f"{self.admin_site.name}:curation_proposal_change", args=[proposal.pk])
         )
 
 
-def _plain(value):
-    return "—" if value in (None, "", []) else value
+def _describe(proposal, spec) -> str:
+    """E.g. "Edit · contact channel: Phone: +33199001001"."""
+    record = None
+    if proposal.target_id:
+        record = spec.model._base_manager.filter(pk=proposal.target_id).first()
+    name = str(record) if record is not None else f"#{proposal.target_id or '—'}"
+    return f"{proposal.get_action_display()} · {spec.model._meta.verbose_name}: {name}"
 
 
 @admin.register(AuditEntry)
@@ -190,10 +169,10 @@ class AuditEntryAdmin(StaffOnly, admin.ModelAdmin):
 
 @admin.register(Version)
 class VersionAdmin(StaffOnly, admin.ModelAdmin):
-    list_display = ("target_model", "target_id", "number", "at")
+    """Past versions, read as tables; restoring one is a new proposal (C3, RR-1)."""
+
+    list_display = ("__str__", "target_model", "target_id", "number", "at")
     list_filter = ("target_model",)
-    readonly_fields = ("target_model", "target_id", "number", "snapshot", "at")
-    change_form_template = "curation/version_change_form.html"
 
     def get_queryset(self, request):
         queryset = super().get_queryset(request).select_related("proposal")
@@ -203,7 +182,7 @@ class VersionAdmin(StaffOnly, admin.ModelAdmin):
         return queryset.filter(proposal__organization_id=profile.organization_id if profile else -1)
 
     def has_change_permission(self, request, obj=None):
-        return self.has_module_permission(request)
+        return False  # a version is never edited
 
     def get_urls(self):
         return [
@@ -215,16 +194,46 @@ class VersionAdmin(StaffOnly, admin.ModelAdmin):
             *super().get_urls(),
         ]
 
+    def change_view(self, request, object_id, form_url="", extra_context=None):
+        if request.method not in ("GET", "HEAD"):
+            return HttpResponseNotAllowed(["GET", "HEAD"])
+        version = self.get_object(request, unquote(object_id))
+        if version is None:
+            return self._get_obj_does_not_exist_redirect(request, self.opts, object_id)
+        spec = spec_for(version.target_model)
+        context = {
+            **self.admin_site.each_context(request),
+            "opts": self.opts,
+            "title": _("%(kind)s #%(record)s, version %(number)s")
+            % {
+                "kind": capfirst(spec.model._meta.verbose_name),
+                "record": version.target_id,
+                "number": version.number,
+            },
+            "version": version,
+            "rows": snapshot_rows(spec, version.snapshot),
+            "can_restore": may_act_for(request.user, version.proposal.organization_id)
+            if version.proposal
+            else is_coordinator(request.user),
+        }
+        return TemplateResponse(request, "curation/version_detail.html", context)
+
     def restore_view(self, request, pk):
         if request.method != "POST":
-            raise PermissionDenied
+            return HttpResponseNotAllowed(["POST"])
         version = get_object_or_404(self.get_queryset(request), pk=pk)
+        back = reverse(f"{self.admin_site.name}:curation_version_change", args=[version.pk])
         try:
             proposal = version_restore(by=request.user, version=version)
         except ProposalError as error:
             self.message_user(request, str(error), messages.ERROR)
-            return HttpResponseRedirect(request.path.replace("/restore/", "/change/"))
-        self.message_user(request, _("Restoring was proposed; it goes live once approved."))
+            return HttpResponseRedirect(back)
+        except PermissionDenied:
+            self.message_user(request, _("You may not change this record."), messages.ERROR)
+            return HttpResponseRedirect(back)
+        self.message_user(
+            request, _("Restoring was proposed; it goes live once approved."), messages.SUCCESS
+        )
         return HttpResponseRedirect(
             reverse(f"{self.admin_site.name}:curation_proposal_change", args=[proposal.pk])
         )
