@@ -97,6 +97,7 @@ class ProposalAdmin(StaffOnly, admin.ModelAdmin):
             "title": _describe(proposal, spec),
             "proposal": proposal,
             "record_kind": spec.model._meta.verbose_name,
+            "record_name": _record_name(proposal, spec),
             "rows": diff_rows(spec, proposal.base, proposal.changes),
             "reasons": sorted({field_label(spec, r.split(":", 1)[-1]) for r in proposal.reasons}),
             "can_review": pending and may_review(request.user, proposal),
@@ -140,12 +141,16 @@ class ProposalAdmin(StaffOnly, admin.ModelAdmin):
         )
 
 
-def _describe(proposal, spec) -> str:
-    """E.g. "Edit · contact channel: Phone: +33199001001"."""
+def _record_name(proposal, spec) -> str:
     record = None
     if proposal.target_id:
         record = spec.model._base_manager.filter(pk=proposal.target_id).first()
-    name = str(record) if record is not None else f"#{proposal.target_id or '—'}"
+    return str(record) if record is not None else f"#{proposal.target_id or '—'}"
+
+
+def _describe(proposal, spec) -> str:
+    """E.g. "Edit · contact channel: Phone: +33199001001"."""
+    name = _record_name(proposal, spec)
     return f"{proposal.get_action_display()} · {spec.model._meta.verbose_name}: {name}"
 
 
@@ -211,6 +216,7 @@ class VersionAdmin(StaffOnly, admin.ModelAdmin):
                 "number": version.number,
             },
             "version": version,
+            "proposal_name": _describe(version.proposal, spec) if version.proposal else "",
             "rows": snapshot_rows(spec, version.snapshot),
             "can_restore": may_act_for(request.user, version.proposal.organization_id)
             if version.proposal

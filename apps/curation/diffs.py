@@ -13,7 +13,7 @@ import unicodedata
 from dataclasses import dataclass
 
 from django.db import models
-from django.utils.html import format_html, format_html_join
+from django.utils.html import conditional_escape, format_html, format_html_join
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext as _
 
@@ -37,14 +37,16 @@ class Finding:
     def code_point(self) -> str:
         return f"U+{ord(self.char):04X} {unicodedata.name(self.char, '')}".strip()
 
-    def describe(self) -> str:
+    def describe(self) -> SafeString:
         if self.kind == "bidi":
-            return _("Direction control: %(char)s") % {"char": self.code_point}
-        if self.kind == "hidden":
-            return _("Invisible character: %(char)s") % {"char": self.code_point}
-        return _("Letter from another script than the rest of its word: %(char)s") % {
-            "char": self.code_point
-        }
+            text = _("Direction control: %(char)s")
+        elif self.kind == "hidden":
+            text = _("Invisible character: %(char)s")
+        else:
+            text = _("Letter from another script than the rest of its word: %(char)s")
+        # The code point's name stays left to right inside a right-to-left sentence.
+        code_point = format_html('<bdi dir="ltr">{}</bdi>', self.code_point)
+        return mark_safe(conditional_escape(text) % {"char": code_point})  # noqa: S308
 
 
 def script_of(char: str) -> str | None:
@@ -166,11 +168,37 @@ def field_label(spec: Spec, name: str) -> str:
         if getattr(field, "attname", None) == name or field.name == name:
             if isinstance(field, models.ForeignObjectRel):
                 return str(field.related_model._meta.verbose_name_plural)
+            if isinstance(field, models.ForeignKey) and field.verbose_name == field.name:
+                return str(field.related_model._meta.verbose_name)  # no name of its own
             return str(field.verbose_name)
     collection = spec.collections.get(name)
     if collection is not None:
         return str(collection.model._meta.verbose_name_plural)
     return name
+
+
+def _hours(rows):
+    """Weekly periods as "Monday 09:00–17:00"."""
+    from apps.directory.models import OpeningPeriod
+
+    return [
+        f"{OpeningPeriod.Weekday(day).label} {opens[:5]}–{closes[:5]}"
+        for day, opens, closes in rows
+    ]
+
+
+def _language_names(value):
+    """Language codes ("fra", or ["fra", true] with an interpreter) as language names."""
+    from apps.directory.models import Language
+
+    def name(code):
+        return str(Language(code=code).display_name) if isinstance(code, str) else code
+
+    return [[name(v) for v in item] if isinstance(item, list) else name(item) for item in value]
+
+
+# Collections whose stored form is codes and numbers, shown in words.
+COLLECTION_WORDS = {"periods": _hours, "languages": _language_names}
 
 
 def _related(spec: Spec, name: str, value):
@@ -187,7 +215,14 @@ def _related(spec: Spec, name: str, value):
 
 def shown(spec: Spec, name: str, value) -> SafeString:
     related = _related(spec, name, value)
-    return readable(related if related is not None else value)
+    if related is not None:
+        return readable(related)
+    if name in spec.collections and name in COLLECTION_WORDS and isinstance(value, list):
+        return readable(COLLECTION_WORDS[name](value))
+    field = next((f for f in spec.fields() if f.attname == name), None)
+    if field is not None and field.choices and isinstance(value, str | int):
+        return readable(str(dict(field.flatchoices).get(value, value)))
+    return readable(value)
 
 
 def notes(value) -> list[str]:

@@ -31,7 +31,8 @@ def test_a_cyrillic_letter_in_a_latin_word_is_marked_and_named():
     assert '<mark class="suspect" title="U+0430 CYRILLIC SMALL LETTER A">а</mark>' in shown
     assert shown.startswith("https://ex<mark")
     assert notes("https://exаmple.org/") == [
-        "Letter from another script than the rest of its word: U+0430 CYRILLIC SMALL LETTER A"
+        "Letter from another script than the rest of its word: "
+        '<bdi dir="ltr">U+0430 CYRILLIC SMALL LETTER A</bdi>'
     ]
 
 
