@@ -178,7 +178,7 @@ def field_label(spec: Spec, name: str) -> str:
 
 
 def _hours(rows):
-    """Weekly periods as "Monday 09:00–17:00"."""
+    """Weekly periods as "Monday 09:00–17:00", one a line."""
     from apps.directory.models import OpeningPeriod
 
     return [
