@@ -22,6 +22,7 @@ from dataclasses import dataclass, field
 
 import pytest
 from django.core.management import call_command
+from playwright.sync_api import Error as PlaywrightError
 
 from tests.browser import DESKTOP, PHONE, launch, open_page
 
@@ -161,8 +162,9 @@ def sign_in(page, site: Site, username: str, *, lang: str = "en", password=None)
     """Type the username, password and authenticator code into the staff sign-in form."""
     user = site.staff[username]
     page.goto(f"{site.url}/{lang}/staff/")
-    page.get_by_label("Username").fill(username)
-    page.get_by_label("Password").fill(password or JOURNEY_PASSWORD)
+    # By field name, not label, so that the form can be used in every language.
+    page.locator("input[name=username]").fill(username)
+    page.locator("input[name=password]").fill(password or JOURNEY_PASSWORD)
     page.locator("input[name=otp_token]").fill(current_code(user))
     page.locator("input[type=submit], button[type=submit]").first.click()
     page.wait_for_load_state()
@@ -183,8 +185,12 @@ def strip_modern_headers(route, request):
     }
     if request.method == "POST":
         headers["origin"] = "null"
-    response = route.fetch(headers=headers, max_redirects=0)
-    route.fulfill(response=response)
+    try:
+        response = route.fetch(headers=headers, max_redirects=0)
+        route.fulfill(response=response)
+    except PlaywrightError as error:
+        if "closed" not in str(error):
+            raise  # otherwise the page closed while this request was in flight
 
 
 def new_page(browser, site: Site, *, phone=False, old_browser=False, **options):

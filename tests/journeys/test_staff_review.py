@@ -52,6 +52,7 @@ class Staff:
         return self.page
 
     def __exit__(self, *exc):
+        self.context.unroute_all(behavior="ignoreErrors")
         self.context.close()
 
 
@@ -292,3 +293,33 @@ def test_a_number_change_is_reviewed_in_an_older_browser(browser, site):
         expect(page.locator("ul.messagelist")).to_contain_text("Approved and published")
     numbers = public_numbers(browser, site, helpline.service_id)
     assert "+33199001003" in numbers and HELPLINE not in numbers
+
+
+# --- the review and version pages: axe-core, phone width, both directions --------------
+
+
+@pytest.mark.parametrize("lang", ["en", "ar"])
+@pytest.mark.parametrize("phone", [False, True], ids=["1280", "320"])
+def test_review_and_version_pages_pass_axe_at_both_widths(browser, site, lang, phone):
+    from axe_playwright_python.sync_playwright import Axe
+
+    axe = Axe()
+    context, page, _traffic = new_page(browser, site, phone=phone)
+    reports = {}
+    try:
+        page.set_default_timeout(15_000)
+        sign_in(page, site, "coordinator", lang=lang)
+        for section in ("proposal", "version"):
+            page.locator(f"#content-main a[href$='/curation/{section}/']").first.click()
+            page.locator(f"#result_list a[href*='/curation/{section}/']").first.click()
+            expect(page.locator(".review-table")).to_be_visible()
+            width = page.evaluate("document.scrollingElement.scrollWidth")
+            assert width <= page.viewport_size["width"], (section, width)
+            results = axe.run(page)
+            if results.violations_count:
+                reports[section] = results.generate_report()
+            page.go_back()
+            page.go_back()
+    finally:
+        context.close()
+    assert not reports, "\n\n".join(f"== {name}\n{report}" for name, report in reports.items())
