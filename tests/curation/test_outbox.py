@@ -4,14 +4,10 @@ The broker tests start their own redis-server on a free port, so they can stop, 
 and restart it without touching anything else.
 """
 
-import shutil
-import socket
-import subprocess
 import time
 
 import kombu.pools
 import pytest
-import redis
 from django.core import mail
 
 from apps.celery import app as celery_app
@@ -19,7 +15,7 @@ from apps.curation.models import OutboxMessage
 from apps.curation.services import proposal_approve, proposal_submit
 from apps.curation.tasks import outbox_deliver, outbox_flush
 from apps.directory.models import Service
-from tests.conftest import need
+from tests.redis_server import PrivateRedis
 
 from .test_proposals import cast  # noqa: F401 - the standing cast fixture
 
@@ -82,59 +78,8 @@ def test_a_failed_delivery_is_kept_and_retried_by_the_flush(cast, monkeypatch):
 # --- against a real Redis broker ----------------------------------------------------------
 
 
-def _free_port():
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-class PrivateRedis:
-    def __init__(self):
-        self.port = _free_port()
-        self.process = None
-
-    @property
-    def url(self):
-        return f"redis://127.0.0.1:{self.port}/0"
-
-    def start(self):
-        self.process = subprocess.Popen(
-            [
-                "redis-server",
-                "--port",
-                str(self.port),
-                "--bind",
-                "127.0.0.1",
-                "--save",
-                "",
-                "--appendonly",
-                "no",
-            ],
-            stdout=subprocess.DEVNULL,
-            stderr=subprocess.DEVNULL,
-        )
-        client = redis.Redis(port=self.port)
-        for _ in range(100):
-            try:
-                if client.ping():
-                    return
-            except redis.ConnectionError:
-                time.sleep(0.05)
-        raise RuntimeError("redis-server did not start")
-
-    def stop(self):
-        if self.process:
-            self.process.terminate()
-            self.process.wait(timeout=10)
-            self.process = None
-
-    def queued(self):
-        return redis.Redis(port=self.port).llen("celery")
-
-
 @pytest.fixture
 def broker(redis_url, monkeypatch):
-    need("redis", bool(shutil.which("redis-server")), "needs the redis-server program")
     server = PrivateRedis()
     server.start()
     saved = (celery_app.conf.broker_url, celery_app.conf.task_always_eager)
@@ -198,7 +143,7 @@ def test_with_the_broker_stopped_approval_is_quick_and_work_is_kept(
 def test_with_the_broker_paused_approval_does_not_hang(
     cast, broker, django_capture_on_commit_callbacks
 ):
-    redis.Redis(port=broker.port).execute_command("CLIENT", "PAUSE", "5000")
+    broker.pause(5000)
     started = time.monotonic()
     with django_capture_on_commit_callbacks(execute=True):
         submit_and_approve(cast)
