@@ -99,7 +99,9 @@ def _same(old, new) -> bool:
     return old == new or (old in (None, "") and new in (None, ""))
 
 
-def _coordinator_reasons(spec, changes: dict, base: dict) -> list[str]:
+def coordinator_reasons(spec, changes: dict, base: dict) -> list[str]:
+    """Why these changes need a coordinator other than their author: contact fields, or
+    contact data pasted into free text (SR-6, SR-7). Empty when they need neither."""
     reasons = []
     for name, value in changes.items():
         if spec.is_contact_field(name):
@@ -133,7 +135,7 @@ def proposal_submit(
     changes, base = _changed(spec, instance, values)
     if action == Proposal.Action.EDIT and not changes:
         raise ProposalError(_("Nothing was changed."))
-    reasons = _coordinator_reasons(spec, changes, base)
+    reasons = coordinator_reasons(spec, changes, base)
     proposal = Proposal.objects.create(
         action=action,
         target_model=spec.name,
