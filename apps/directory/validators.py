@@ -43,13 +43,18 @@ def normalise_digits(value: str) -> str:
 _NUMBER_SEPARATORS = re.compile(r"[\s\u00a0\u2000-\u200a\u202f\u205f\u3000·•‧∙・․]+")
 
 
+def normalise_number_text(text: str) -> str:
+    """ASCII digits, and plain spaces between groups of them."""
+    return _NUMBER_SEPARATORS.sub(" ", normalise_digits(text))
+
+
 def parse_phone_number(raw: str, region: str | None = None) -> str:
     """The number as E.164, from the ways people write it (SR-8): spaces, dots and dashes,
     "(0)", Arabic-Indic, Persian and full-width digits, and, when ``region`` (ISO 3166-1,
     e.g. "FR") is known, the national format. Raises ValidationError with a clear
     message that never repeats the value (SR-20)."""
     reject_invisible_characters(raw)
-    text = _NUMBER_SEPARATORS.sub(" ", normalise_digits(raw)).strip()
+    text = normalise_number_text(raw).strip()
     try:
         number = phonenumbers.parse(text, region)
     except phonenumbers.NumberParseException:
