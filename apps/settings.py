@@ -320,6 +320,10 @@ WAYMARK_REFERENCE_CODE_DAYS = env_int("WAYMARK_REFERENCE_CODE_DAYS", 30, minimum
 # The device admin must never show a staff member's TOTP secret or QR code.
 OTP_ADMIN_HIDE_SENSITIVE_DATA = True
 OTP_TOTP_ISSUER = env_str("WAYMARK_SITE_NAME", "Waymark")
+# django-otp's own throttle counts failures per device, whoever sends them: someone who
+# knows a password could keep its owner out with a few wrong codes. Sign-in failures
+# are throttled per (username, client) and per client instead (apps/curation/auth.py).
+OTP_TOTP_THROTTLE_FACTOR = 0
 # A deployment may choose a neutral name so the tab title does not reveal the site (QE-15).
 SITE_NAME = env_str("WAYMARK_SITE_NAME", "Waymark")
 
