@@ -1,7 +1,9 @@
 """A redis-server of the test's own, on a free port, so fault tests can stop, pause and
 restart it without touching the Redis other tests and people use."""
 
+import os
 import shutil
+import signal
 import socket
 import subprocess
 import time
@@ -54,6 +56,7 @@ class PrivateRedis:
 
     def stop(self):
         if self.process:
+            self.thaw()
             self.process.terminate()
             self.process.wait(timeout=10)
             self.process = None
@@ -64,6 +67,14 @@ class PrivateRedis:
 
     def unpause(self):
         redis.Redis(port=self.port).execute_command("CLIENT", "UNPAUSE")
+
+    def freeze(self):
+        """Stop the process as ``docker compose pause`` does: connections are still
+        accepted by the kernel, but nothing answers."""
+        os.kill(self.process.pid, signal.SIGSTOP)
+
+    def thaw(self):
+        os.kill(self.process.pid, signal.SIGCONT)
 
     def queued(self):
         return redis.Redis(port=self.port).llen("celery")
