@@ -126,8 +126,10 @@ def outbox_deliver(message_id: int) -> bool:
     except Exception as error:
         # Recorded outside the rolled-back transaction, so the next flush knows.
         OutboxMessage.objects.filter(pk=message_id).update(
-            attempts=F("attempts") + 1, last_error=type(error).__name__
+            attempts=F("attempts") + 1, last_error=type(error).__name__[:200]
         )
+        if OutboxMessage.objects.dead().filter(pk=message_id).exists():
+            logger.error("outbox %s not delivered after its last attempt: dead", message_id)
         raise
     return True
 
@@ -136,7 +138,8 @@ def outbox_deliver(message_id: int) -> bool:
 def outbox_flush(limit: int = 200) -> int:
     """Deliver what the broker could not take at the time (beat, every minute)."""
     delivered = 0
-    for message_id in OutboxMessage.objects.undelivered().values_list("pk", flat=True)[:limit]:
+    # Capped: a message that fails every time is tried MAX_ATTEMPTS times, then left dead.
+    for message_id in OutboxMessage.objects.due().values_list("pk", flat=True)[:limit]:
         try:
             delivered += bool(outbox_deliver(message_id))
         except Exception as error:  # noqa: BLE001 - counted and kept for the next flush

@@ -163,3 +163,55 @@ def test_with_the_broker_paused_approval_does_not_hang(
     assert outbox_flush() >= 1
     assert outbox_flush() == 0
     assert len([m for m in mail.outbox if m.to == ["editor_a@example.org"]]) == 1
+
+
+# --- a message that never goes through (issue #18 item 10) --------------------------------
+
+
+def test_a_poison_message_is_tried_a_capped_number_of_times_then_shown_dead(
+    cast, monkeypatch, client
+):
+    from apps.curation import tasks
+    from apps.curation.models.outbox import MAX_ATTEMPTS
+    from tests.curation.conftest import sign_in
+
+    proposal = submit_and_approve(cast)
+    message = OutboxMessage.objects.get(key=f"proposal:{proposal.pk}:approved")
+    OutboxMessage.objects.filter(pk=message.pk).update(delivered_at=None)
+
+    def poison(payload):
+        raise KeyError("template")
+
+    monkeypatch.setitem(tasks.HANDLERS, OutboxMessage.Kind.EMAIL, poison)
+    for _minute in range(MAX_ATTEMPTS + 5):
+        outbox_flush()
+    message.refresh_from_db()
+    assert message.attempts == MAX_ATTEMPTS and message.is_dead
+    assert message.last_error == "KeyError"
+    assert list(OutboxMessage.objects.dead()) == [message]
+    # The coordinator's staff home says so, with a way to the messages.
+    from apps.curation.models import StaffProfile
+    from tests.curation.conftest import make_staff
+
+    boss = make_staff("coordinator_home", StaffProfile.Role.COORDINATOR)
+    assert sign_in(client, boss).status_code == 302
+    home = client.get("/en/staff/").content.decode()
+    assert "not delivered after every attempt: 1." in home
+    listing = client.get("/en/staff/curation/outboxmessage/?state=dead").content.decode()
+    assert message.key in listing
+    # Fixed (here: the handler), a coordinator tries it again and it goes, once.
+    monkeypatch.setitem(tasks.HANDLERS, OutboxMessage.Kind.EMAIL, tasks.send_email)
+    from apps.curation.services import outbox_retry
+
+    mail.outbox.clear()
+    assert outbox_retry(ids=[message.pk], by=boss) == 1
+    assert outbox_flush() == 1
+    message.refresh_from_db()
+    assert message.delivered_at is not None and len(mail.outbox) == 1
+    assert "not delivered after every attempt" not in client.get("/en/staff/").content.decode()
+
+
+def test_partners_do_not_see_the_outbox_line(cast, client):
+    from apps.curation.services import outbox_dead_count
+
+    assert outbox_dead_count(cast.editor_a) is None
