@@ -327,14 +327,14 @@ OTP_TOTP_THROTTLE_FACTOR = 0
 # A deployment may choose a neutral name so the tab title does not reveal the site (QE-15).
 SITE_NAME = env_str("WAYMARK_SITE_NAME", "Waymark")
 
-# Where the exit control goes, per language (QE-1…QE-9): a non-personalised page.
-NEUTRAL_URL_DEFAULT = env_url("WAYMARK_NEUTRAL_URL", "https://www.wikipedia.org/")
+# Where the exit control goes (QE-1…QE-9): a non-personalised page. One rule, in
+# apps.core.i18n.neutral_url: a language's own WAYMARK_NEUTRAL_URL_<LANG> if set, else
+# WAYMARK_NEUTRAL_URL if set, else the Wikipedia main page in that language.
+NEUTRAL_URL_DEFAULT = env_url("WAYMARK_NEUTRAL_URL", None)
 NEUTRAL_URLS = {
-    code: env_url(
-        f"WAYMARK_NEUTRAL_URL_{code.upper().replace('-', '_')}",
-        f"https://{code.split('-')[0]}.wikipedia.org/",
-    )
+    code: url
     for code, _name in LANGUAGES
+    if (url := env_url(f"WAYMARK_NEUTRAL_URL_{code.upper().replace('-', '_')}", None))
 }
 
 # --- Logging: never client addresses, query strings, Referer or bodies (QE-17) ---------
