@@ -80,6 +80,9 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    # Outside WhiteNoise and LocaleMiddleware, so static files and the "/" -> "/en/"
+    # redirect carry it too (SR-17).
+    "django.middleware.clickjacking.XFrameOptionsMiddleware",
     # Pages travel compressed (issue #9: under 30 KB); Django adds random padding against BREACH.
     "django.middleware.gzip.GZipMiddleware",
     "apps.core.middleware.PrivacyHeadersMiddleware",
@@ -93,7 +96,6 @@ MIDDLEWARE = [
     "apps.curation.middleware.SessionLifetimeMiddleware",
     "django_otp.middleware.OTPMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
-    "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "apps.core.middleware.NoAnonymousCookiesMiddleware",
 ]
 

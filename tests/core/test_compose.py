@@ -641,3 +641,33 @@ def test_the_worker_health_check_passes_with_a_worker_and_fails_without(services
         worker.wait(timeout=30)
     assert subprocess.run(["sh", "-c", check], cwd=ROOT, env=env).returncode != 0
     broker.stop()
+
+
+def test_a_cr_lf_in_the_path_cannot_forge_an_access_log_line(tmp_path):
+    """QE-17, issue #18 item 9: %0D%0A in a path is decoded into PATH_INFO; the access
+    log writes it escaped, on one line."""
+    (tmp_path / "probe_app.py").write_text(PROBE_APP)
+    port = _free_port()
+    process = subprocess.Popen(
+        [sys.executable, "-m", "gunicorn", "-c", str(GUNICORN_CONF)]
+        + ["--bind", f"127.0.0.1:{port}", "--workers", "1", "--chdir", str(tmp_path)]
+        + ["probe_app:app"],
+        env={"PATH": os.environ.get("PATH", ""), "LOG_LEVEL": "info", "PYTHONUNBUFFERED": "1"},
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    forged = '127.0.0.1 - - "GET /admin HTTP/1.1" 200 FORGED'
+    try:
+        _wait_for(port, process)
+        conn = http.client.HTTPConnection("127.0.0.1", port, timeout=10)
+        conn.request("GET", "/a%0D%0A" + forged.replace(" ", "%20").replace('"', "%22"))
+        conn.getresponse().read()
+        conn.close()
+    finally:
+        process.send_signal(signal.SIGTERM)
+        stdout, _stderr = process.communicate(timeout=30)
+    lines = [line for line in stdout.splitlines() if "FORGED" in line]
+    assert len(lines) == 1, stdout
+    assert lines[0].startswith("[") and "\\r\\n" in lines[0]
+    assert not any(line.startswith("127.0.0.1 - -") for line in stdout.splitlines())
