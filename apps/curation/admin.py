@@ -334,15 +334,7 @@ class OutboxAdmin(StaffOnly, admin.ModelAdmin):
         from .services import outbox_retry
 
         count = outbox_retry(ids=list(queryset.values_list("pk", flat=True)), by=request.user)
-        self.message_user(
-            request,
-            ngettext(
-                "%(count)d message will be tried again.",
-                "%(count)d messages will be tried again.",
-                count,
-            )
-            % {"count": count},
-        )
+        self.message_user(request, _("Messages to be tried again: %(count)d.") % {"count": count})
 
     fields = ("key", "kind", "created_at", "delivered_at", "attempts", "last_error")
     readonly_fields = fields

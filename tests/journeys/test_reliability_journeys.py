@@ -74,7 +74,7 @@ def test_a_coordinator_sees_undelivered_work_and_sends_it_again(browser, site):
         page.locator("select[name=action]").select_option("try_again")
         page.locator("button[name=index], input[name=index]").first.click()
         page.wait_for_load_state()
-        assert "1 message will be tried again." in page.content()
+        assert "Messages to be tried again: 1." in page.content()
         if message.delivered_at is None:
             outbox_flush()  # with a broker, beat's next minute; without, it went already
         message.refresh_from_db()
