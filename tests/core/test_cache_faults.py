@@ -117,50 +117,73 @@ def public_posts(service_pk: int) -> list[tuple[str, dict]]:
     ]
 
 
-def answer_everything(client, service_pk, *, expect_quick):
-    """Every public page and form; none fails and, if asked, none waits on Redis."""
-    slow, failed = [], []
-    for path in public_paths("en") + public_paths("ar"):
+@pytest.fixture
+def redis_wait(monkeypatch):
+    """Seconds spent waiting on Redis, whatever the machine's load does to the rest."""
+    waited = [0.0]
+    call = ResilientRedisCache._call
+
+    def timed(self, method, *args):
         started = time.monotonic()
+        try:
+            return call(self, method, *args)
+        finally:
+            waited[0] += time.monotonic() - started
+
+    monkeypatch.setattr(ResilientRedisCache, "_call", timed)
+    return waited
+
+
+def answer_everything(client, service_pk, redis_wait, *, expect_quick):
+    """Every public page and form; none fails and, if asked, the whole round (about 60
+    requests, some 300 cache calls) waits on Redis for less than 2 s in all."""
+    failed = []
+    redis_wait[0] = 0.0
+    for path in public_paths("en") + public_paths("ar"):
         status = client.get(path).status_code
         if status >= 500:
             failed.append(("GET", path, status))
-        if time.monotonic() - started > 2:
-            slow.append(path)
     for path, data in public_posts(service_pk):
-        started = time.monotonic()
         response = client.post(path, data, **SAME_ORIGIN)
         # The problem report alone answers a friendly 503 when it cannot count (SR-21).
         allowed = {503} if "/note/" in path else set()
         if response.status_code >= 500 and response.status_code not in allowed:
             failed.append(("POST", path, response.status_code))
-        if time.monotonic() - started > 2:
-            slow.append(path)
     assert failed == []
+    print(f"waited on Redis for {redis_wait[0]:.2f} s in all")
     if expect_quick:
-        assert slow == []
+        assert redis_wait[0] < 2, f"waited on Redis for {redis_wait[0]:.2f} s"
 
 
 @pytest.mark.redis
-def test_every_public_get_and_post_answers_with_redis_stopped(client, demo, own_redis):
+def test_every_public_get_and_post_answers_with_redis_stopped(client, demo, own_redis, redis_wait):
     service_pk = Service.objects.published().values_list("pk", flat=True).first()
-    answer_everything(client, service_pk, expect_quick=False)  # fills the cache
+    answer_everything(client, service_pk, redis_wait, expect_quick=False)  # fills the cache
     own_redis.stop()
-    answer_everything(client, service_pk, expect_quick=True)
+    answer_everything(client, service_pk, redis_wait, expect_quick=True)
     assert "Demonstration data" in client.get("/en/").content.decode()
 
 
 @pytest.mark.redis
-def test_every_public_get_and_post_answers_with_redis_paused(client, demo, own_redis):
+@pytest.mark.parametrize("how", ["client-pause", "process-stopped"])
+def test_every_public_get_and_post_answers_with_redis_paused(
+    client, demo, own_redis, redis_wait, how
+):
+    """Paused as by CLIENT PAUSE, and as by ``docker compose pause`` (SIGSTOP): connections
+    open, nothing answers."""
     service_pk = Service.objects.published().values_list("pk", flat=True).first()
-    answer_everything(client, service_pk, expect_quick=False)
-    own_redis.pause(60_000)
+    answer_everything(client, service_pk, redis_wait, expect_quick=False)
+    if how == "client-pause":
+        own_redis.pause(60_000)
+    else:
+        own_redis.freeze()
     try:
-        started = time.monotonic()
-        answer_everything(client, service_pk, expect_quick=True)
-        print(f"every public page and form with Redis paused: {time.monotonic() - started:.1f} s")
+        answer_everything(client, service_pk, redis_wait, expect_quick=True)
     finally:
-        own_redis.unpause()
+        if how == "client-pause":
+            own_redis.unpause()
+        else:
+            own_redis.thaw()
 
 
 @pytest.mark.redis

@@ -34,9 +34,10 @@ def test_the_dev_lock_pins_the_runtime_packages_at_the_same_versions():
 
 
 def test_the_image_and_make_install_require_the_hashes():
-    assert "pip install --no-cache-dir --require-hashes -r requirements/base.lock" in (
-        ROOT / "Dockerfile"
-    ).read_text()
+    assert (
+        "pip install --no-cache-dir --require-hashes -r requirements/base.lock"
+        in (ROOT / "Dockerfile").read_text()
+    )
     makefile = (ROOT / "Makefile").read_text()
     assert re.search(r"pip install .*--require-hashes -r requirements/dev\.lock", makefile)
     assert "pip-audit --strict --disable-pip -r requirements/base.lock" in makefile
