@@ -135,24 +135,37 @@ def redis_wait(monkeypatch):
 
 
 def answer_everything(client, service_pk, redis_wait, *, expect_quick):
-    """Every public page and form; none fails and, if asked, the whole round (about 60
-    requests, some 300 cache calls) waits on Redis for less than 2 s in all."""
-    failed = []
-    redis_wait[0] = 0.0
+    """Every public page and form; none fails and, if asked, none waits on Redis for more
+    than one socket timeout (0.5 s): after a failure the cache leaves Redis alone for a
+    while, so a page does not pay the timeout once per cache call. (Measured as time in
+    Redis calls, so the machine's load does not decide the outcome.)"""
+    failed, waits = [], {}
+
+    def waited_for(request):
+        before = redis_wait[0]
+        response = request()
+        return response, redis_wait[0] - before
+
     for path in public_paths("en") + public_paths("ar"):
-        status = client.get(path).status_code
-        if status >= 500:
-            failed.append(("GET", path, status))
+        response, waits[path] = waited_for(lambda path=path: client.get(path))
+        if response.status_code >= 500:
+            failed.append(("GET", path, response.status_code))
     for path, data in public_posts(service_pk):
-        response = client.post(path, data, **SAME_ORIGIN)
+        response, waits["POST " + path] = waited_for(
+            lambda path=path, data=data: client.post(path, data, **SAME_ORIGIN)
+        )
         # The problem report alone answers a friendly 503 when it cannot count (SR-21).
         allowed = {503} if "/note/" in path else set()
         if response.status_code >= 500 and response.status_code not in allowed:
             failed.append(("POST", path, response.status_code))
     assert failed == []
-    print(f"waited on Redis for {redis_wait[0]:.2f} s in all")
+    longest = max(waits, key=waits.get)
+    print(
+        f"longest wait on Redis: {waits[longest]:.2f} s ({longest});",
+        f"all: {sum(waits.values()):.2f} s",
+    )
     if expect_quick:
-        assert redis_wait[0] < 2, f"waited on Redis for {redis_wait[0]:.2f} s"
+        assert waits[longest] < 1, f"{longest} waited {waits[longest]:.2f} s on Redis"
 
 
 @pytest.mark.redis
