@@ -35,9 +35,10 @@ RUN groupadd --system --gid 10001 waymark \
 
 WORKDIR /app
 
-# Dependencies first, so a code change does not reinstall them.
+# Dependencies first, so a code change does not reinstall them. Every file is checked
+# against the lock's hashes: a tampered or substituted package stops the build (SR-23).
 COPY requirements/base.lock requirements/base.lock
-RUN pip install --no-cache-dir -r requirements/base.lock
+RUN pip install --no-cache-dir --require-hashes -r requirements/base.lock
 
 # Code and assets belong to root: the app user can read them but not change them.
 COPY . .

@@ -99,10 +99,13 @@ class ScrubClientDetails(logging.Filter):
 
     _IP_FIELD = re.compile(r"\bip=\S+?(?=:\s|\s|$)")
     _QUERY = re.compile(r"\?[^\s\"']*")
+    # A path may hold any decoded byte: a CR/LF in it would start a forged log line.
+    _CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f\u2028\u2029]")
 
     def scrub(self, text: str) -> str:
         text = self._IP_FIELD.sub("ip=[hidden]", text)
-        return self._QUERY.sub("", text)
+        text = self._QUERY.sub("", text)
+        return self._CONTROL.sub(lambda match: repr(match.group())[1:-1], text)
 
     def filter(self, record: logging.LogRecord) -> bool:
         try:

@@ -80,6 +80,9 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    # Outside WhiteNoise and LocaleMiddleware, so static files and the "/" -> "/en/"
+    # redirect carry it too (SR-17).
+    "django.middleware.clickjacking.XFrameOptionsMiddleware",
     # Pages travel compressed (issue #9: under 30 KB); Django adds random padding against BREACH.
     "django.middleware.gzip.GZipMiddleware",
     "apps.core.middleware.PrivacyHeadersMiddleware",
@@ -93,7 +96,6 @@ MIDDLEWARE = [
     "apps.curation.middleware.SessionLifetimeMiddleware",
     "django_otp.middleware.OTPMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
-    "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "apps.core.middleware.NoAnonymousCookiesMiddleware",
 ]
 
@@ -332,17 +334,21 @@ WAYMARK_REFERENCE_CODE_DAYS = env_int("WAYMARK_REFERENCE_CODE_DAYS", 30, minimum
 # The device admin must never show a staff member's TOTP secret or QR code.
 OTP_ADMIN_HIDE_SENSITIVE_DATA = True
 OTP_TOTP_ISSUER = env_str("WAYMARK_SITE_NAME", "Waymark")
+# django-otp's own throttle counts failures per device, whoever sends them: someone who
+# knows a password could keep its owner out with a few wrong codes. Sign-in failures
+# are throttled per (username, client) and per client instead (apps/curation/auth.py).
+OTP_TOTP_THROTTLE_FACTOR = 0
 # A deployment may choose a neutral name so the tab title does not reveal the site (QE-15).
 SITE_NAME = env_str("WAYMARK_SITE_NAME", "Waymark")
 
-# Where the exit control goes, per language (QE-1…QE-9): a non-personalised page.
-NEUTRAL_URL_DEFAULT = env_url("WAYMARK_NEUTRAL_URL", "https://www.wikipedia.org/")
+# Where the exit control goes (QE-1…QE-9): a non-personalised page. One rule, in
+# apps.core.i18n.neutral_url: a language's own WAYMARK_NEUTRAL_URL_<LANG> if set, else
+# WAYMARK_NEUTRAL_URL if set, else the Wikipedia main page in that language.
+NEUTRAL_URL_DEFAULT = env_url("WAYMARK_NEUTRAL_URL", None)
 NEUTRAL_URLS = {
-    code: env_url(
-        f"WAYMARK_NEUTRAL_URL_{code.upper().replace('-', '_')}",
-        f"https://{code.split('-')[0]}.wikipedia.org/",
-    )
+    code: url
     for code, _name in LANGUAGES
+    if (url := env_url(f"WAYMARK_NEUTRAL_URL_{code.upper().replace('-', '_')}", None))
 }
 
 # --- Logging: never client addresses, query strings, Referer or bodies (QE-17) ---------

@@ -14,3 +14,7 @@ class CoreConfig(AppConfig):
         LANG_INFO.setdefault(
             "tl", {"bidi": False, "code": "tl", "name": "Tagalog", "name_local": "Tagalog"}
         )
+
+        from .form_errors import install
+
+        install()  # form errors never repeat the submitted value (SR-20)

@@ -3,6 +3,8 @@ from django.core.cache import cache
 from django.db import DatabaseError
 from django.utils import translation
 
+from .i18n import neutral_url
+
 
 def demo_data_present() -> bool:
     from apps.directory.models import Organization
@@ -23,5 +25,5 @@ def site(request):
     return {
         "SITE_NAME": settings.SITE_NAME,
         "DEMO_DATA": demo_data_present(),
-        "NEUTRAL_URL": settings.NEUTRAL_URLS.get(language, settings.NEUTRAL_URL_DEFAULT),
+        "NEUTRAL_URL": neutral_url(language),
     }

@@ -4,6 +4,7 @@ from functools import lru_cache
 
 import pycountry
 from babel import Locale, UnknownLocaleError
+from django.conf import settings
 from django.utils import translation
 
 
@@ -66,3 +67,13 @@ def translated_value(obj, field: str, language_code: str | None = None):
             status = marks.get(column) or marks.get(code)
             return value, code, status
     return "", language, None
+
+
+def neutral_url(language: str) -> str:
+    """Where the exit goes for this language: its own override, else the site-wide
+    WAYMARK_NEUTRAL_URL, else that language's Wikipedia main page (QE-3)."""
+    return (
+        settings.NEUTRAL_URLS.get(language)
+        or settings.NEUTRAL_URL_DEFAULT
+        or f"https://{language.split('-')[0]}.wikipedia.org/"
+    )

@@ -1,4 +1,3 @@
-from django.conf import settings
 from django.db import connection
 from django.http import HttpResponse, HttpResponseRedirect
 from django.shortcuts import render
@@ -6,6 +5,8 @@ from django.templatetags.static import static
 from django.utils import translation
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_http_methods, require_safe
+
+from .i18n import neutral_url
 
 
 @require_safe
@@ -39,10 +40,7 @@ def quick_exit(request):
 
     Touches neither the database nor a session.
     """
-    language = translation.get_language()
-    response = HttpResponseRedirect(
-        settings.NEUTRAL_URLS.get(language, settings.NEUTRAL_URL_DEFAULT)
-    )
+    response = HttpResponseRedirect(neutral_url(translation.get_language()))
     response["Clear-Site-Data"] = '"cache", "cookies", "storage"'
     response.content = b""
     return response

@@ -316,10 +316,41 @@ class StaffProfileAdmin(admin.ModelAdmin):
         return is_coordinator(request.user)
 
 
+class OutboxStateFilter(admin.SimpleListFilter):
+    title = gettext_lazy("delivery")
+    parameter_name = "state"
+
+    def lookups(self, request, model_admin):
+        return [
+            ("waiting", gettext_lazy("Waiting")),
+            ("dead", gettext_lazy("Not delivered after every attempt")),
+            ("delivered", gettext_lazy("Delivered")),
+        ]
+
+    def queryset(self, request, queryset):
+        value = self.value()
+        if value == "waiting":
+            return queryset.due()
+        if value == "dead":
+            return queryset.dead()
+        if value == "delivered":
+            return queryset.filter(delivered_at__isnull=False)
+        return queryset
+
+
 @admin.register(OutboxMessage)
 class OutboxAdmin(StaffOnly, admin.ModelAdmin):
     list_display = ("key", "kind", "created_at", "delivered_at", "attempts", "last_error")
-    list_filter = ("kind",)
+    list_filter = (OutboxStateFilter, "kind")
+    actions = ["try_again"]
+
+    @admin.action(description=gettext_lazy("Try the selected undelivered messages again"))
+    def try_again(self, request, queryset):
+        from .services import outbox_retry
+
+        count = outbox_retry(ids=list(queryset.values_list("pk", flat=True)), by=request.user)
+        self.message_user(request, _("Messages to be tried again: %(count)d.") % {"count": count})
+
     fields = ("key", "kind", "created_at", "delivered_at", "attempts", "last_error")
     readonly_fields = fields
 

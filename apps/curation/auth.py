@@ -3,8 +3,9 @@
 A hijacked staff account can change a hotline number, so signing in takes a password and
 a code from an authenticator app, in one form that answers every failure the same way
 (it never tells an attacker that the password was right). Failures are counted per
-(username, client) and per client, never per username alone, so nobody can lock a real
-staff member out from elsewhere. The client is an HMAC of its address with a key that
+(username, client) and per client, never per username alone or per authenticator, so
+nobody can lock a real staff member out from elsewhere (django-otp's per-device throttle
+is switched off in settings for that reason). The client is an HMAC of its address with a key that
 changes every day: the address itself is never stored or logged.
 """
 
@@ -169,10 +170,6 @@ class StaffLoginForm(AdminAuthenticationForm):
             "Sign-in failed. Check your username, your password and the 6-digit code "
             "from your authenticator app, then try again."
         ),
-        "no_device": _(
-            "Your account has no authenticator app enrolled yet, so it cannot enter the "
-            "staff area. Ask an administrator to enrol you."
-        ),
     }
 
     retry_after = 0
@@ -220,10 +217,9 @@ class StaffLoginForm(AdminAuthenticationForm):
                     if allowed and device.verify_token(token):
                         verified = device
                         break
-        if not devices:
-            self.user_cache = None
-            raise forms.ValidationError(self.error_messages["no_device"], code="no_device")
         if verified is None:
+            # The same answer with no authenticator enrolled: anything else would confirm
+            # a guessed password (enrolment is for an administrator, docs/staff-accounts.md).
             otp_verification_failed.send(sender=type(self), user=user)
             self.user_cache = None
             raise self.get_invalid_login_error()

@@ -56,6 +56,37 @@ def outbox_record(*, kind: str, key: str, payload: dict) -> OutboxMessage:
     return message
 
 
+@transaction.atomic
+def outbox_retry(*, ids, by) -> int:
+    """Give dead (or waiting) messages a fresh set of attempts, audited; returns how many."""
+    from .tasks import enqueue_after_commit
+
+    if not is_coordinator(by):
+        raise PermissionDenied
+    messages = list(OutboxMessage.objects.undelivered().filter(pk__in=ids).select_for_update())
+    for message in messages:
+        audit_record(
+            actor=by,
+            action="outbox.retried",
+            target_model="outboxmessage",
+            target_id=message.pk,
+            field="attempts",
+            old=message.attempts,
+            new=0,
+        )
+        message.attempts = 0
+        message.save(update_fields=["attempts"])
+        enqueue_after_commit(message.pk)
+    return len(messages)
+
+
+def outbox_dead_count(user) -> int | None:
+    """How many messages were given up on, for the staff home; None for partners."""
+    if not is_coordinator(user):
+        return None
+    return OutboxMessage.objects.dead().count()
+
+
 def notify(*, user, template: str, key: str, context: dict) -> None:
     """An email to a staff member, in their language, with links only (C7)."""
     if not user.email:
@@ -99,7 +130,9 @@ def _same(old, new) -> bool:
     return old == new or (old in (None, "") and new in (None, ""))
 
 
-def _coordinator_reasons(spec, changes: dict, base: dict) -> list[str]:
+def coordinator_reasons(spec, changes: dict, base: dict) -> list[str]:
+    """Why these changes need a coordinator other than their author: contact fields, or
+    contact data pasted into free text (SR-6, SR-7). Empty when they need neither."""
     reasons = []
     for name, value in changes.items():
         if spec.is_contact_field(name):
@@ -146,7 +179,7 @@ def proposal_submit(
     changes, base = _changed(spec, instance, values)
     if action == Proposal.Action.EDIT and not changes:
         raise ProposalError(_("Nothing was changed."))
-    reasons = _coordinator_reasons(spec, changes, base)
+    reasons = coordinator_reasons(spec, changes, base)
     if action == Proposal.Action.ARCHIVE:
         reasons += _archive_reasons(spec, instance)
     proposal = Proposal.objects.create(

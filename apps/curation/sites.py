@@ -42,6 +42,12 @@ class WaymarkAdminSite(OTPAdminSite):
         # OTPAdminSite would name itself "otpadmin"; templates and code say "admin:".
         super().__init__(name)
 
+    def index(self, request, extra_context=None):
+        from .services import outbox_dead_count
+
+        context = {"outbox_dead": outbox_dead_count(request.user), **(extra_context or {})}
+        return super().index(request, extra_context=context)
+
     @method_decorator(never_cache)
     @login_not_required
     def login(self, request, extra_context=None):

@@ -1,14 +1,20 @@
 """Background work, delivered from the outbox (RR-6…RR-8).
 
-A request records an OutboxMessage in its own transaction; after commit we try to hand
-its id to the broker, giving up at once if the broker is away. ``outbox_flush`` (Celery
-beat, every minute) picks up anything not yet delivered. ``outbox_deliver`` locks the
-row, does the work once and marks it delivered, so running it twice sends one email.
+A request records an OutboxMessage in its own transaction; after commit its id is handed
+to the broker by a background thread of the process (``handoff``), so no request waits
+on the broker, even a paused one (RR-7). If the broker is away the id is let go: the row
+stays undelivered and ``outbox_flush`` (Celery beat, every minute) delivers it.
+``outbox_deliver`` locks the row, does the work once and marks it delivered, so running it
+twice sends one email.
 """
 
 import logging
+import os
+import queue
+import threading
+import time
 
-from celery import shared_task
+from celery import current_app, shared_task
 from django.conf import settings
 from django.core.mail import send_mail
 from django.db import transaction
@@ -24,15 +30,81 @@ logger = logging.getLogger(__name__)
 
 
 def enqueue_after_commit(message_id: int) -> None:
-    def send():
+    transaction.on_commit(lambda: handoff.put(message_id))
+
+
+class Handoff:
+    """Hands outbox ids to the broker from one thread per process (RR-7).
+
+    A request only puts an id on a queue. The thread publishes it; when the broker fails
+    (stopped, paused, unreachable) the id is let go, and for ``BACK_OFF`` seconds further
+    ids are let go without trying, so a paused broker does not pile up work here. The
+    flush delivers what was let go. Without a broker (the laptop demo, tests), tasks run
+    eagerly in the request, as before.
+    """
+
+    BACK_OFF = 10.0
+
+    def __init__(self):
+        self._queue = queue.Queue()
+        self._thread = None
+        self._pid = None
+        self._lock = threading.Lock()
+        self._down_until = 0.0
+
+    def put(self, message_id: int) -> None:
+        if current_app.conf.task_always_eager:
+            self._send(message_id)
+            return
+        self._ensure_thread()
+        self._queue.put(message_id)
+
+    def drain(self, timeout: float = 10.0) -> bool:
+        """Wait until every id put so far was handed over or let go (tests, shutdown)."""
+        deadline = time.monotonic() + timeout
+        while self._queue.unfinished_tasks:
+            if time.monotonic() > deadline:
+                return False
+            time.sleep(0.01)
+        return True
+
+    def _ensure_thread(self) -> None:
+        # After a fork (gunicorn preloads the app) the parent's thread is not running here.
+        if self._pid == os.getpid() and self._thread is not None and self._thread.is_alive():
+            return
+        with self._lock:
+            if self._pid != os.getpid() or self._thread is None or not self._thread.is_alive():
+                if self._pid != os.getpid():
+                    self._queue = queue.Queue()
+                self._pid = os.getpid()
+                self._thread = threading.Thread(
+                    target=self._run, name="outbox-handoff", daemon=True
+                )
+                self._thread.start()
+
+    def _run(self) -> None:
+        while True:
+            message_id = self._queue.get()
+            try:
+                if time.monotonic() < self._down_until:
+                    logger.info("broker unavailable, outbox %s left for flush", message_id)
+                else:
+                    self._send(message_id)
+            finally:
+                self._queue.task_done()
+
+    def _send(self, message_id: int) -> None:
         try:
             outbox_deliver.apply_async((message_id,), retry=False)
         except Exception as error:  # noqa: BLE001 - broker away: the flush will deliver it
+            if not current_app.conf.task_always_eager:
+                self._down_until = time.monotonic() + self.BACK_OFF
             logger.warning(
                 "broker unavailable, outbox %s left for flush: %s", message_id, type(error).__name__
             )
 
-    transaction.on_commit(send)
+
+handoff = Handoff()
 
 
 @shared_task(acks_late=True, ignore_result=True)
@@ -54,8 +126,10 @@ def outbox_deliver(message_id: int) -> bool:
     except Exception as error:
         # Recorded outside the rolled-back transaction, so the next flush knows.
         OutboxMessage.objects.filter(pk=message_id).update(
-            attempts=F("attempts") + 1, last_error=type(error).__name__
+            attempts=F("attempts") + 1, last_error=type(error).__name__[:200]
         )
+        if OutboxMessage.objects.dead().filter(pk=message_id).exists():
+            logger.error("outbox %s not delivered after its last attempt: dead", message_id)
         raise
     return True
 
@@ -64,7 +138,8 @@ def outbox_deliver(message_id: int) -> bool:
 def outbox_flush(limit: int = 200) -> int:
     """Deliver what the broker could not take at the time (beat, every minute)."""
     delivered = 0
-    for message_id in OutboxMessage.objects.undelivered().values_list("pk", flat=True)[:limit]:
+    # Capped: a message that fails every time is tried MAX_ATTEMPTS times, then left dead.
+    for message_id in OutboxMessage.objects.due().values_list("pk", flat=True)[:limit]:
         try:
             delivered += bool(outbox_deliver(message_id))
         except Exception as error:  # noqa: BLE001 - counted and kept for the next flush

@@ -113,11 +113,21 @@ class ChannelForm(forms.ModelForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
+        if "number" in self.fields:
+            # A number may be typed in the national format of the service's country.
+            self.fields["number"].region = self._service_country()
         if self.instance.pk:
             self.initial["hours"] = "\n".join(
                 f"{p.weekday} {p.opens:%H:%M} {p.closes:%H:%M}"
                 for p in self.instance.periods.order_by("weekday", "opens")
             )
+
+    def _service_country(self) -> str | None:
+        service = self.instance.service if self.instance.service_id else None
+        chosen = self.data.get(self.add_prefix("service")) if self.is_bound else None
+        if chosen and str(chosen).isdigit():
+            service = Service.objects.filter(pk=int(chosen)).first() or service
+        return service.phone_country() if service else None
 
     def clean_hours(self):
         rows = []

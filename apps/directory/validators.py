@@ -38,11 +38,25 @@ def normalise_digits(value: str) -> str:
     return "".join(out)
 
 
+# Written between groups of digits: any Unicode space (no-break, narrow, ideographic) and
+# the dots people use in place of spaces ("+44·20·7946·0958").
+_NUMBER_SEPARATORS = re.compile(r"[\s\u00a0\u2000-\u200a\u202f\u205f\u3000·•‧∙・․]+")
+
+
+def normalise_number_text(text: str) -> str:
+    """ASCII digits, and plain spaces between groups of them."""
+    return _NUMBER_SEPARATORS.sub(" ", normalise_digits(text))
+
+
 def parse_phone_number(raw: str, region: str | None = None) -> str:
-    """Return the number in E.164 or raise ValidationError with a clear message."""
+    """The number as E.164, from the ways people write it (SR-8): spaces, dots and dashes,
+    "(0)", Arabic-Indic, Persian and full-width digits, and, when ``region`` (ISO 3166-1,
+    e.g. "FR") is known, the national format. Raises ValidationError with a clear
+    message that never repeats the value (SR-20)."""
     reject_invisible_characters(raw)
+    text = normalise_number_text(raw).strip()
     try:
-        number = phonenumbers.parse(normalise_digits(raw).strip(), region)
+        number = phonenumbers.parse(text, region)
     except phonenumbers.NumberParseException:
         raise ValidationError(
             _("This is not a phone number. Use the international format, e.g. +33 1 23 45 67 89."),

@@ -31,7 +31,7 @@ from .importing.reading import (
     files_from_path,
     read_bundles,
 )
-from .importing.writing import write_steps
+from .importing.writing import contact_issues, write_steps
 from .models import ImportItem, ImportJob
 
 # Defaults; settings HSDS_IMPORT_MAX_BYTES / _MAX_RECORDS (uploads) and the command's
@@ -60,6 +60,7 @@ class Outcome:
     written: dict = field(default_factory=dict)
     seconds: float = 0.0
     twin: ImportJob | None = None
+    held_for_review: bool = False  # asked to publish, but contact data needs review
 
 
 def _require_coordinator(user) -> None:
@@ -104,6 +105,19 @@ def import_run(
             pass
         elif not plan.steps:
             outcome.status = ImportJob.Status.UNCHANGED
+        elif mode == ImportJob.Mode.PUBLISH and contact_issues(plan.steps):
+            # "Publish now" cannot skip the second person for contact data (SR-6, SR-7):
+            # the batch waits for review instead, and the importer is told why.
+            report.warn(
+                (label, ""),
+                "",
+                _(
+                    "This import adds or changes contact data, so it waits for a second "
+                    "coordinator instead of being published now."
+                ),
+            )
+            outcome.held_for_review = True
+            outcome = _submit(outcome, job=job, by=by, label=label)
         elif mode == ImportJob.Mode.PUBLISH:
             outcome.job = _job(job, by=by, mode=mode, label=label, plan=plan)
             outcome.written = write_steps(plan.steps, by=by, job=outcome.job, check_stale=False)
@@ -306,7 +320,7 @@ def import_job_approve(*, job: ImportJob, by) -> dict:
         )
         for item in job.items.order_by("position")
     ]
-    written = write_steps(steps, by=by, job=job, check_stale=True)
+    written = write_steps(steps, by=by, job=job, check_stale=True, proposed_by=job.author)
     job.status = ImportJob.Status.APPROVED
     job.reviewer, job.reviewed_at = by, timezone.now()
     job.save(update_fields=["status", "reviewer", "reviewed_at"])

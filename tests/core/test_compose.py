@@ -588,3 +588,86 @@ def test_web_healthcheck_passes_against_the_production_app(services, tmp_path):
     assert healthy.returncode == 0, healthy.stderr[-2000:] + stderr[-2000:]
     assert '"GET /healthz HTTP/1.1" 200' in stdout
     assert wrong_host.returncode != 0, "the check must fail when the site refuses the request"
+
+
+# --- worker and beat health checks (issue #18 item 10) --------------------------------
+
+
+def _healthcheck_shell(services, name) -> str:
+    test = services[name]["healthcheck"]["test"]
+    assert test[0] == "CMD-SHELL"
+    return interpolate(test[1], {}).replace("$$", "$")
+
+
+def test_worker_and_beat_have_health_checks_that_ping_a_worker(services):
+    for name in ("worker", "beat"):
+        assert "celery -A apps inspect ping" in _healthcheck_shell(services, name), name
+    assert "celerybeat-schedule" in _healthcheck_shell(services, "beat")
+
+
+@pytest.mark.redis
+def test_the_worker_health_check_passes_with_a_worker_and_fails_without(services):
+    """The compose command, run for real against a worker on a Redis of the test's own."""
+    from tests.redis_server import PrivateRedis
+
+    broker = PrivateRedis()
+    broker.start()
+    hostname = socket.gethostname()
+    env = {
+        **os.environ,
+        "CELERY_BROKER_URL": broker.url,
+        "HOSTNAME": hostname,
+        "PATH": f"{Path(sys.executable).parent}:{os.environ.get('PATH', '')}",
+    }
+    env.pop("REDIS_URL", None)
+    check = _healthcheck_shell(services, "worker")
+    worker = subprocess.Popen(
+        [sys.executable, "-m", "celery", "-A", "apps", "worker", "-P", "solo", "-l", "warning"],
+        cwd=ROOT,
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    try:
+        passed = False
+        for _ in range(30):
+            if subprocess.run(["sh", "-c", check], cwd=ROOT, env=env).returncode == 0:
+                passed = True
+                break
+            time.sleep(1)
+        assert passed, "the health check never passed with the worker running"
+    finally:
+        worker.send_signal(signal.SIGTERM)
+        worker.wait(timeout=30)
+    assert subprocess.run(["sh", "-c", check], cwd=ROOT, env=env).returncode != 0
+    broker.stop()
+
+
+def test_a_cr_lf_in_the_path_cannot_forge_an_access_log_line(tmp_path):
+    """QE-17, issue #18 item 9: %0D%0A in a path is decoded into PATH_INFO; the access
+    log writes it escaped, on one line."""
+    (tmp_path / "probe_app.py").write_text(PROBE_APP)
+    port = _free_port()
+    process = subprocess.Popen(
+        [sys.executable, "-m", "gunicorn", "-c", str(GUNICORN_CONF)]
+        + ["--bind", f"127.0.0.1:{port}", "--workers", "1", "--chdir", str(tmp_path)]
+        + ["probe_app:app"],
+        env={"PATH": os.environ.get("PATH", ""), "LOG_LEVEL": "info", "PYTHONUNBUFFERED": "1"},
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    forged = '127.0.0.1 - - "GET /admin HTTP/1.1" 200 FORGED'
+    try:
+        _wait_for(port, process)
+        conn = http.client.HTTPConnection("127.0.0.1", port, timeout=10)
+        conn.request("GET", "/a%0D%0A" + forged.replace(" ", "%20").replace('"', "%22"))
+        conn.getresponse().read()
+        conn.close()
+    finally:
+        process.send_signal(signal.SIGTERM)
+        stdout, _stderr = process.communicate(timeout=30)
+    lines = [line for line in stdout.splitlines() if "FORGED" in line]
+    assert len(lines) == 1, stdout
+    assert lines[0].startswith("[") and "\\r\\n" in lines[0]
+    assert not any(line.startswith("127.0.0.1 - -") for line in stdout.splitlines())

@@ -1,10 +1,15 @@
 """No traces for visitors: headers, cookies, logs (QE-9…QE-17, SR-17, SR-20)."""
 
+import json
 import logging
+import os
+import subprocess
+import sys
 
 import pytest
-from django.conf import settings
 
+from apps.core.i18n import neutral_url
+from tests.conftest import ROOT
 from tests.public_routes import LANGUAGE_CODES, public_paths
 
 CSP = (
@@ -60,7 +65,7 @@ def test_exit_endpoint_redirects_to_the_neutral_page_and_clears_the_site(client,
     # No database fixture: any query or session access would raise here (QE-9).
     response = getattr(client, method)(f"/{language}/exit/")
     assert response.status_code == 302
-    assert response["Location"] == settings.NEUTRAL_URLS[language]
+    assert response["Location"] == neutral_url(language)
     assert response["Clear-Site-Data"] == '"cache", "cookies", "storage"'
     assert response["Cache-Control"] == "no-store"
     assert response["Referrer-Policy"] == "no-referrer"
@@ -71,6 +76,45 @@ def test_exit_endpoint_redirects_to_the_neutral_page_and_clears_the_site(client,
 def test_neutral_destination_is_configurable_per_language(client, settings):
     settings.NEUTRAL_URLS = {**settings.NEUTRAL_URLS, "fr": "https://meteo.example/"}
     assert client.get("/fr/exit/")["Location"] == "https://meteo.example/"
+
+
+def _exit_destinations(**environment) -> dict:
+    """Where /<lang>/exit/ leads for each language, with the settings read afresh from
+    this environment (the rule lives in settings and ``neutral_url``)."""
+    script = (
+        "import django, json; django.setup();"
+        "from django.conf import settings; from django.test import Client;"
+        "print(json.dumps({c: Client().get(f'/{c}/exit/')['Location']"
+        " for c, _n in settings.LANGUAGES}))"
+    )
+    env = {k: v for k, v in os.environ.items() if not k.startswith("WAYMARK_NEUTRAL_URL")}
+    env.update(environment, DJANGO_SETTINGS_MODULE="apps.settings")
+    out = subprocess.run(
+        [sys.executable, "-c", script], env=env, cwd=ROOT, capture_output=True, text=True
+    )
+    assert out.returncode == 0, out.stderr
+    return json.loads(out.stdout)
+
+
+def test_the_site_wide_neutral_url_is_every_languages_exit(db):
+    """WAYMARK_NEUTRAL_URL is the default for every language (issue #18 item 2)."""
+    destinations = _exit_destinations(WAYMARK_NEUTRAL_URL="https://weather.example/")
+    assert set(destinations.values()) == {"https://weather.example/"}, destinations
+
+
+def test_a_language_override_sits_on_top_of_the_site_wide_one(db):
+    destinations = _exit_destinations(
+        WAYMARK_NEUTRAL_URL="https://weather.example/",
+        WAYMARK_NEUTRAL_URL_FR="https://meteo.example/",
+    )
+    assert destinations["fr"] == "https://meteo.example/"
+    assert destinations["en"] == destinations["ar"] == "https://weather.example/"
+
+
+def test_without_configuration_each_language_exits_to_its_own_wikipedia(db):
+    destinations = _exit_destinations()
+    assert destinations["fr"] == "https://fr.wikipedia.org/"
+    assert destinations["zh-hans"] == "https://zh.wikipedia.org/"
 
 
 def test_every_page_links_to_the_exit_before_main(client, demo):

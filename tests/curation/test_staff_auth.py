@@ -140,13 +140,19 @@ def test_a_code_with_a_space_in_the_middle_is_accepted(client, editor_a):
     assert can_see_staff_index(client)
 
 
-def test_staff_without_an_authenticator_are_told_to_ask_for_enrolment(client, partner_a):
+def test_an_account_without_an_authenticator_gets_the_same_answer_as_a_wrong_password(
+    client, partner_a
+):
+    """The answer never confirms a guessed password, enrolled or not (SR-13, SR-20)."""
     user = get_user_model().objects.create_user(
         "new_editor", "new_editor@example.org", STAFF_PASSWORD, is_staff=True
     )
     StaffProfile.objects.create(user=user, role="editor", organization=partner_a)
-    response = sign_in(client, user, token="123456")
-    assert "Ask an administrator to enrol you" in errors_of(response)
+    right_password = sign_in(client, user, token="123456")
+    wrong_password = sign_in(Client(), user, password="guessed-password-1", token="123456")
+    assert errors_of(right_password) == errors_of(wrong_password)
+    assert FAILED in errors_of(right_password)
+    assert right_password.status_code == wrong_password.status_code == 200
     assert not can_see_staff_index(client)
 
 
@@ -369,6 +375,21 @@ def test_the_wait_ends_and_grows_if_failures_go_on(editor_a):
         assert "Try again in 2 minutes" in errors_of(blocked)
         clock.shift(dt.timedelta(seconds=121))
         assert sign_in(client, editor_a, **HERE).status_code == 302
+
+
+def test_wrong_codes_from_elsewhere_never_refuse_the_owners_right_code(editor_a):
+    """Someone who knows the password tries codes from many addresses, each below the
+    per-client limit: the owner's right code still opens the account (SR-13)."""
+    device = device_of(editor_a)
+    right = totp_code(device)
+    wrong = f"{(int(right) + 1) % 10**6:06d}"
+    for n in range(6):
+        for _ in range(PAIR_LIMIT - 1):
+            attempt = sign_in(Client(), editor_a, token=wrong, REMOTE_ADDR=f"192.0.2.{n + 10}")
+            assert FAILED in errors_of(attempt)
+    owner = Client()
+    assert sign_in(owner, editor_a, **ELSEWHERE).status_code == 302
+    assert can_see_staff_index(owner)
 
 
 def test_a_successful_sign_in_clears_the_count(editor_a):

@@ -101,3 +101,39 @@ def differences(a, b, path="") -> list[str]:
             for d in differences(x, y, f"{path}/{i}")
         ]
     return [] if a == b else [f"{path}: {str(a)[:120]} != {str(b)[:120]}"]
+
+
+def publish(path: Path, coordinator, **options) -> tuple[str, str]:
+    """Import as ``coordinator`` with "publish now". New or changed contact data cannot go
+    live on one person's word (SR-6, SR-7): such a batch waits, and a second coordinator
+    approves it here. Returns the command's output and warnings."""
+    from io import StringIO
+
+    from apps.interchange.services import import_job_approve
+    from tests.curation.conftest import make_staff
+
+    out, err = StringIO(), StringIO()
+    call_command(
+        "import_hsds",
+        path,
+        publish=True,
+        username=coordinator.username,
+        stdout=out,
+        stderr=err,
+        **options,
+    )
+    waiting = ImportJob.objects.awaiting_review().filter(author=coordinator).order_by("-pk")
+    for job in waiting[:1]:
+        second = (
+            StaffProfile.objects.filter(role=StaffProfile.Role.COORDINATOR)
+            .exclude(user=coordinator)
+            .select_related("user")
+            .first()
+        )
+        reviewer = (
+            second.user
+            if second
+            else make_staff("second_coordinator", StaffProfile.Role.COORDINATOR)
+        )
+        import_job_approve(job=job, by=reviewer)
+    return out.getvalue(), err.getvalue()

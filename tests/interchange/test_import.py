@@ -13,7 +13,7 @@ from apps.directory.models import Channel, Location, Organization, Service
 from apps.interchange.importing.issues import ImportFailed
 from apps.interchange.models import ImportJob
 from apps.interchange.services import import_job_approve, import_job_reject
-from tests.interchange.importing import counts, empty_directory, export, load
+from tests.interchange.importing import counts, empty_directory, export, load, publish
 
 
 def run(path, **options):
@@ -75,8 +75,8 @@ def test_rejected_batch_changes_nothing(fresh, coordinator, second_coordinator):
 
 @pytest.mark.parametrize("form", ["hsds", "tabular"])
 def test_publishing_twice_changes_nothing_the_second_time(fresh, coordinator, form):
-    run(fresh / form, publish=True, username=coordinator.username)
-    assert AuditEntry.objects.filter(action="import.published", actor=coordinator).count() == 1
+    publish(fresh / form, coordinator)
+    assert AuditEntry.objects.filter(action="import.approved").count() == 1
     before = counts()
     out, _err = run(fresh / form, publish=True, username=coordinator.username)
     assert "Nothing to change" in out
@@ -143,14 +143,14 @@ def test_every_language_folder_imports_into_the_same_records(demo, coordinator, 
     folder = export(tmp_path / "all", all_languages=True)
     french = Service.objects.exclude(name_fr="").first()
     empty_directory()
-    run(folder, publish=True, username=coordinator.username)
+    publish(folder, coordinator)
     assert Service.objects.count() == 8
     copy = Service.objects.get(name_en=french.name_en)
     assert copy.name_fr == french.name_fr
 
 
 def test_official_json_examples_import(db, coordinator, hsds_examples):
-    out, err = run(hsds_examples / "service_full.json", publish=True, username=coordinator.username)
+    out, err = publish(hsds_examples / "service_full.json", coordinator)
     service = Service.objects.get()
     assert service.name == "Community Counselling"
     assert service.organization.name == "Example Organization Inc."
@@ -163,7 +163,7 @@ def test_official_json_examples_import(db, coordinator, hsds_examples):
 
 
 def test_official_tabular_example_imports(db, coordinator, hsds_examples):
-    out, err = run(hsds_examples / "csv", publish=True, username=coordinator.username)
+    out, err = publish(hsds_examples / "csv", coordinator)
     assert Service.objects.get().name == "Community Counselling"
     assert Organization.objects.filter(name="Example Organization Inc.").exists()
     assert "service: 1 new" in out
@@ -175,3 +175,77 @@ def test_import_permissions_are_checked_in_the_service(fresh, editor_a):
 
     with pytest.raises(PermissionDenied):
         import_run(mode="publish", by=editor_a, path=fresh / "hsds", limits=Limits(10**9, 10**6))
+
+
+# --- four eyes for contact data, whatever the mode (SR-6, SR-7; issue #18 item 3) -------
+
+
+def test_publish_now_by_one_coordinator_holds_new_numbers_for_a_second(
+    fresh, coordinator, second_coordinator
+):
+    out, err = run(fresh / "hsds", publish=True, username=coordinator.username)
+    assert "waits for a second coordinator" in err
+    assert "Submitted for review" in out
+    assert Service.objects.count() == 0 and Channel.objects.count() == 0
+    job = ImportJob.objects.get()
+    assert job.status == ImportJob.Status.PENDING
+    with pytest.raises(ImportFailed):
+        import_job_approve(job=job, by=coordinator)
+    import_job_approve(job=job, by=second_coordinator)
+    assert Channel.objects.filter(number__startswith="+").exists()
+
+
+def test_publish_now_of_a_changed_number_waits_for_a_second_coordinator(exported, coordinator):
+    services = load(exported / "hsds/services.json")
+    phone = next(s for s in services if s.get("phones"))
+    old = phone["phones"][0]["number"]
+    phone["phones"][0]["number"] = "+33 1 99 88 77 66"
+    (exported / "hsds/services.json").write_text(json.dumps(services), encoding="utf-8")
+    run(exported / "hsds", publish=True, username=coordinator.username)
+    assert not Channel.objects.filter(number="+33199887766").exists()
+    assert ImportJob.objects.get().status == ImportJob.Status.PENDING
+    assert old  # the published number is still the old one
+    assert not AuditEntry.objects.filter(action="import.published").exists()
+
+
+def test_publish_now_of_a_number_pasted_in_a_description_waits(exported, coordinator):
+    services = load(exported / "hsds/services.json")
+    services[0]["description"] = "New helpline: call 0 800 05 95 95 now."
+    (exported / "hsds/services.json").write_text(json.dumps(services), encoding="utf-8")
+    run(exported / "hsds", publish=True, username=coordinator.username)
+    assert ImportJob.objects.get().status == ImportJob.Status.PENDING
+    assert not Service.objects.filter(description_en__contains="0 800 05 95 95").exists()
+
+
+def test_publish_now_without_contact_data_goes_live_at_once(exported, coordinator):
+    services = load(exported / "hsds/services.json")
+    services[0]["description"] = "Open to everyone, free of charge."
+    (exported / "hsds/services.json").write_text(json.dumps(services), encoding="utf-8")
+    run(exported / "hsds", publish=True, username=coordinator.username)
+    assert ImportJob.objects.get().status == ImportJob.Status.PUBLISHED
+    assert Service.objects.filter(description_en="Open to everyone, free of charge.").exists()
+    assert AuditEntry.objects.filter(action="import.published", actor=coordinator).exists()
+
+
+def test_the_writer_refuses_contact_data_on_one_persons_word(fresh, coordinator):
+    """The rule lives where imports are written, so no mode or caller can skip it."""
+    from django.db import transaction
+
+    from apps.interchange.importing.reading import Limits
+    from apps.interchange.importing.writing import write_steps
+    from apps.interchange.services import import_run
+
+    plan = import_run(
+        mode=ImportJob.Mode.DRY_RUN, path=fresh / "hsds", limits=Limits(10**9, 10**6)
+    ).plan
+    before = counts()
+    with pytest.raises(ImportFailed) as failed, transaction.atomic():
+        write_steps(plan.steps, by=coordinator, check_stale=False)
+    messages = {issue.message for issue in failed.value.issues}
+    assert messages == {
+        "New or changed contact data goes live only when a second coordinator approves it."
+    }
+    assert any("number" in issue.field.split(", ") for issue in failed.value.issues), [
+        i.field for i in failed.value.issues
+    ]
+    assert counts() == before

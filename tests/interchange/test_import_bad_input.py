@@ -9,7 +9,7 @@ import pytest
 from django.core.management import CommandError, call_command
 
 from apps.directory.models import Location, Service
-from tests.interchange.importing import counts, empty_directory, export, load
+from tests.interchange.importing import counts, empty_directory, export, load, publish
 
 
 def run(path, **options):
@@ -88,8 +88,7 @@ def test_unknown_fields_are_reported_not_dropped_silently(exported, services, co
     services[0]["favourite_colour"] = "teal"
     services[0]["wait_time"] = "two weeks"
     write(exported / "hsds/services.json", services)
-    ok, _out, err = run(exported / "hsds", publish=True, username=coordinator.username)
-    assert ok
+    _out, err = publish(exported / "hsds", coordinator)
     assert "services.json, /0, favourite_colour: Unknown field: not imported." in err
     assert "services.json, /0, wait_time: HSDS field that Waymark does not keep" in err
     assert Service.objects.count() == 8
@@ -100,7 +99,7 @@ def test_bom_is_accepted(exported, coordinator):
     path.write_bytes(b"\xef\xbb\xbf" + path.read_bytes())
     services = exported / "tabular/services.csv"
     services.write_bytes(b"\xef\xbb\xbf" + services.read_bytes())
-    assert run(exported / "hsds", publish=True, username=coordinator.username)[0]
+    publish(exported / "hsds", coordinator)
     assert run(exported / "tabular", dry_run=True)[0]
     assert Service.objects.count() == 8
 
@@ -136,7 +135,7 @@ def test_a_zip_datapackage_imports(exported, coordinator, tmp_path):
     with zipfile.ZipFile(archive, "w") as out:
         for path in (exported / "tabular").iterdir():
             out.write(path, f"tabular/{path.name}")
-    assert run(archive, publish=True, username=coordinator.username)[0]
+    publish(archive, coordinator)
     assert Service.objects.count() == 8
 
 
@@ -164,7 +163,7 @@ def test_an_address_marked_hidden_stays_hidden_and_out_of_the_export(
         }
     )
     write(exported / "hsds/services.json", services)
-    assert run(exported / "hsds", publish=True, username=coordinator.username)[0]
+    publish(exported / "hsds", coordinator)
     location = Location.objects.get(address_1_en=canary)
     assert location.visibility == Location.Visibility.HIDDEN
     out = export(tmp_path / "again")

@@ -3,7 +3,6 @@ import gives the same directory, the same versions and audit trail as writing on
 at a time, the same clear errors, and its queries do not grow with every record."""
 
 import pytest
-from django.core.management import call_command
 from django.db import connection, transaction
 from django.test.utils import CaptureQueriesContext
 
@@ -18,7 +17,7 @@ from apps.interchange.importing.reading import Limits
 from apps.interchange.importing.writing import write_steps
 from apps.interchange.models import ImportJob
 from apps.interchange.services import import_run
-from tests.interchange.importing import counts, empty_directory, export, load
+from tests.interchange.importing import counts, empty_directory, export, load, publish
 from tests.interchange.test_import_bad_input import write
 from tests.interchange.test_import_roundtrip import _documents, differences
 
@@ -28,10 +27,6 @@ def exported(demo, tmp_path):
     folder = export(tmp_path / "export")
     empty_directory()
     return folder
-
-
-def publish(folder, coordinator):
-    call_command("import_hsds", folder, publish=True, username=coordinator.username)
 
 
 def test_small_batches_give_the_same_directory(exported, coordinator, tmp_path, monkeypatch):
@@ -45,6 +40,9 @@ def test_small_batches_give_the_same_directory(exported, coordinator, tmp_path, 
 def test_every_imported_record_has_its_version_and_audit_entry(exported, coordinator, monkeypatch):
     monkeypatch.setattr(writing, "BATCH", 3)
     publish(exported / "hsds", coordinator)
+    # Written when the second coordinator approved the batch, in their name.
+    approver = AuditEntry.objects.get(action="import.approved").actor
+    assert approver != coordinator
     for spec in SPECS.values():
         records = list(spec.model._default_manager.all())
         assert records, spec.name
@@ -53,12 +51,12 @@ def test_every_imported_record_has_its_version_and_audit_entry(exported, coordin
             assert version.number == 1
             assert version.snapshot == spec.snapshot(record), (spec.name, record.pk)
             entry = AuditEntry.objects.get(target_model=spec.name, target_id=record.pk)
-            assert entry.action == "import.created" and entry.actor == coordinator
+            assert entry.action == "import.created" and entry.actor == approver
             assert entry.organization_id == spec.organization_of(record).pk
 
 
 def test_a_bad_record_in_a_later_batch_is_named_and_nothing_is_written(
-    exported, coordinator, monkeypatch
+    exported, coordinator, second_coordinator, monkeypatch
 ):
     # Checked again as it is written: here a plan changed after it was checked.
     monkeypatch.setattr(writing, "BATCH", 2)
@@ -73,7 +71,7 @@ def test_a_bad_record_in_a_later_batch_is_named_and_nothing_is_written(
     last.values["periods"][0] = [weekday, opens, opens]
     before = counts()
     with pytest.raises(ImportFailed) as failed, transaction.atomic():
-        write_steps(plan.steps, by=coordinator, check_stale=False)
+        write_steps(plan.steps, by=second_coordinator, proposed_by=coordinator, check_stale=False)
     [issue] = failed.value.issues
     assert (issue.file, issue.where) == (last.where, f"channel {last.source_id}")
     assert (issue.field, issue.message) == ("closes", "Opening and closing times are the same.")

@@ -1,7 +1,6 @@
 """Round trip (issue 8, item 4): export → import into an empty directory → the same export."""
 
 import pytest
-from django.core.management import call_command
 
 from apps.directory.generate import generate_directory
 from tests.interchange.importing import (
@@ -9,6 +8,7 @@ from tests.interchange.importing import (
     empty_directory,
     export,
     load,
+    publish,
     up_to_ids,
     without_timestamps,
 )
@@ -24,7 +24,7 @@ def _documents(folder):
 def _round_trip(coordinator, tmp_path, form):
     first = export(tmp_path / "first")
     empty_directory()
-    call_command("import_hsds", first / form, publish=True, username=coordinator.username)
+    publish(first / form, coordinator)
     second = export(tmp_path / "second")
     before, after = _documents(first), _documents(second)
     for name in before:

@@ -1,10 +1,22 @@
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+# Deliveries tried at most this often (the flush runs every minute); then the message is
+# "dead": kept, shown on the staff home, and tried again only when a coordinator asks.
+MAX_ATTEMPTS = 8
+
 
 class OutboxQuerySet(models.QuerySet):
     def undelivered(self):
         return self.filter(delivered_at__isnull=True)
+
+    def due(self):
+        """Undelivered and still to be tried."""
+        return self.undelivered().filter(attempts__lt=MAX_ATTEMPTS)
+
+    def dead(self):
+        """Undelivered after every attempt: a person must look (the staff home says so)."""
+        return self.undelivered().filter(attempts__gte=MAX_ATTEMPTS)
 
 
 class OutboxMessage(models.Model):
@@ -35,3 +47,7 @@ class OutboxMessage(models.Model):
 
     def __str__(self):
         return self.key
+
+    @property
+    def is_dead(self) -> bool:
+        return self.delivered_at is None and self.attempts >= MAX_ATTEMPTS

@@ -17,7 +17,8 @@ from django.db import models
 from django.db.models import Exists, F, OuterRef, Q
 from django.utils.translation import gettext_lazy as _
 
-from apps.directory.validators import validate_e164, validate_public_url
+from apps.directory.fields import PhoneNumberField
+from apps.directory.validators import validate_public_url
 
 from .organizations import Service
 
@@ -107,6 +108,10 @@ class ChannelQuerySet(models.QuerySet):
         return self.filter(get_help_now=True, service__in=Service.objects.published())
 
 
+def _service_country(channel) -> str | None:
+    return channel.service.phone_country() if channel.service_id else None
+
+
 class Channel(models.Model):
     """A way to reach a service (HSDS phone and contact, extended), with its own hours."""
 
@@ -127,11 +132,10 @@ class Channel(models.Model):
     kind = models.CharField(_("kind"), max_length=10, choices=Kind.choices, db_index=True)
     label = models.CharField(_("label"), max_length=200, blank=True)
     description = models.TextField(_("notes"), blank=True)
-    number = models.CharField(
+    number = PhoneNumberField(
         _("number"),
-        max_length=16,
         blank=True,
-        validators=[validate_e164],
+        region_of=_service_country,
         help_text=_("International format, for example +33 1 23 45 67 89."),
     )
     url = models.URLField(_("address (URL)"), blank=True, validators=[validate_public_url])

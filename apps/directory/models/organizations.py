@@ -203,6 +203,15 @@ class Service(models.Model):
             return self.channel_list
         return self.channels.all()
 
+    def phone_country(self) -> str | None:
+        """The country (ISO 3166-1) whose national format its numbers may be typed in:
+        that of its public-holiday region, else of its areas when all lie in one."""
+        regions = [self.holiday_region] if self.holiday_region_id else []
+        if not regions and self.pk:
+            regions = [area.region for area in self.areas.select_related("region") if area.region]
+        countries = {region.country.code.split("-")[0].upper() for region in regions}
+        return countries.pop() if len(countries) == 1 else None
+
     def terms_of(self, taxonomy_slug: str):
         # Reads the prefetched terms; no query per call.
         return [t for t in self.terms.all() if t.taxonomy.slug == taxonomy_slug]

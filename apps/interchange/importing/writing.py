@@ -22,7 +22,7 @@ from django.utils.translation import gettext as _
 
 from apps.curation.models import AuditEntry, Version
 from apps.curation.registry import SPECS, Lookups, spec_for
-from apps.curation.services import _same, audit_entry
+from apps.curation.services import _same, audit_entry, coordinator_reasons
 from apps.directory.models import Service
 from apps.directory.translation import unsaved
 
@@ -78,9 +78,44 @@ def _coerce(name: str, value):
     return value
 
 
-def write_steps(steps: list[Step], *, by, job=None, check_stale: bool) -> dict:
-    """Write the steps; returns the counts written per kind. Raises ImportFailed."""
+def write_steps(steps: list[Step], *, by, job=None, check_stale: bool, proposed_by=None) -> dict:
+    """Write the steps; returns the counts written per kind. Raises ImportFailed.
+
+    Every import that goes live passes here, so the four-eyes rule lives here (SR-6,
+    SR-7): new or changed contact data is written only when ``by`` is not the person who
+    proposed it (``proposed_by``; by default the job's author, else ``by`` itself).
+    """
+    author = proposed_by or (job.author if job is not None and job.author_id else by)
+    if by is None or author is None or author.pk == by.pk:
+        held = contact_issues(steps)
+        if held:
+            raise ImportFailed(held)
     return _Writer(by=by, job=job, check_stale=check_stale).write(steps)
+
+
+def contact_issues(steps: list[Step]) -> list[Issue]:
+    """One issue per step that adds or changes contact data: such steps need a second
+    coordinator, as a proposal with the same changes would (``coordinator_reasons``)."""
+    issues = []
+    for step in steps:
+        if step.kind not in SPECS:
+            continue
+        changes = {k: v for k, v in step.values.items() if not _same(step.base.get(k), v)}
+        reasons = coordinator_reasons(spec_for(step.kind), changes, step.base)
+        if reasons:
+            fields = sorted({reason.split(":", 1)[1] for reason in reasons})
+            issues.append(
+                Issue(
+                    step.where,
+                    f"{step.kind} {step.source_id}",
+                    ", ".join(fields),
+                    _(
+                        "New or changed contact data goes live only when a second "
+                        "coordinator approves it."
+                    ),
+                )
+            )
+    return issues
 
 
 class _Writer:
