@@ -14,7 +14,7 @@ class PrivacyHeadersMiddleware:
     def __call__(self, request):
         response = self.get_response(request)
         response["Cache-Control"] = "no-store"
-        response["Referrer-Policy"] = "no-referrer"
+        response["Referrer-Policy"] = "same-origin"
         response["Permissions-Policy"] = settings.PERMISSIONS_POLICY
         response.headers.pop("Server", None)
         response.headers.pop("X-Powered-By", None)
