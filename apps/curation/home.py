@@ -103,7 +103,7 @@ def export_view(request):
         return HttpResponseRedirect(reverse("admin:index"))
     language, kind = form.cleaned_data["language"], form.cleaned_data["format"]
     folder_name = "hsds" if kind == "json" else "tabular"
-    archive = tempfile.TemporaryFile()  # gone when the response closes it
+    archive = tempfile.TemporaryFile()  # noqa: SIM115 - the response closes it, then it is gone
     with tempfile.TemporaryDirectory() as tmp:
         folder = Path(tmp)
         export.write_language(folder, language)
