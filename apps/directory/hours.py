@@ -18,6 +18,7 @@ MAX_ROWS = 60
 
 
 class OpeningHoursWidget(forms.Widget):
+    # In the app, where the form renderer looks for widget templates.
     template_name = "directory/widgets/opening_hours.html"
 
     def value_from_datadict(self, data, files, name):
