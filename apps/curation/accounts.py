@@ -23,6 +23,7 @@ from django.contrib.auth.tokens import PasswordResetTokenGenerator
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.urls import reverse
+from django.utils import translation
 from django.utils.encoding import force_bytes, force_str
 from django.utils.http import base36_to_int, urlsafe_base64_decode, urlsafe_base64_encode
 from django.utils.translation import gettext_lazy as _
@@ -66,14 +67,17 @@ enrolment_tokens = EnrolmentTokenGenerator()
 
 
 def enrolment_path(user) -> str:
-    """The path of a fresh enrolment link for the user (show it once, never email it)."""
-    return reverse(
-        "admin:staff_enrol",
-        kwargs={
-            "uidb64": urlsafe_base64_encode(force_bytes(user.pk)),
-            "token": enrolment_tokens.make_token(user),
-        },
-    )
+    """The path of a fresh enrolment link for the user, in their language (show it once,
+    never email it)."""
+    profile = profile_of(user)
+    with translation.override(profile.language if profile else settings.LANGUAGE_CODE):
+        return reverse(
+            "admin:staff_enrol",
+            kwargs={
+                "uidb64": urlsafe_base64_encode(force_bytes(user.pk)),
+                "token": enrolment_tokens.make_token(user),
+            },
+        )
 
 
 def enrolment_expires() -> dt.datetime:

@@ -138,15 +138,23 @@ def test_a_reset_stops_the_old_phone_and_needs_the_password_to_enrol_again(
     entry = AuditEntry.objects.get(action="authenticator.reset", target_id=editor_a.pk)
     assert entry.actor == coordinator
 
+    # The link opens in the person's email language (French for editor_a).
+    assert link.startswith("/fr/staff/enrol/")
     # Whoever holds the link cannot take the account over without its password.
     _c, refused = enrol(link, password="not-the-password-at-all")
-    assert refused.status_code == 200 and "That is not your password." in refused.text
+    assert refused.status_code == 200 and "Ce n’est pas votre mot de passe." in refused.text
+    assert not TOTPDevice.objects.filter(user=editor_a).filter(confirmed=True).exists()
     from tests.curation.conftest import STAFF_PASSWORD
 
     # (the next code: the one typed above was spent, as an app shows a new one 30 s later)
     _c, done = enrol(link, password=STAFF_PASSWORD, ahead=1)
     assert done.status_code == 302
     assert TOTPDevice.objects.filter(user=editor_a, confirmed=True).count() == 1
+
+
+def test_a_wrong_link_opens_nothing(db):
+    assert Client().get("/en/staff/enrol/MQ/not-a-token/").status_code == 404
+    assert Client().get("/en/staff/enrol/!!/x-y/").status_code == 404
 
 
 def test_a_coordinator_cannot_reset_an_administrator(staff_client, coordinator, administrator):

@@ -2,8 +2,15 @@
 
 import pytest
 from django import forms
+from django.utils import translation
 
 from apps.directory.hours import BLANK_ROWS, OpeningHoursField
+
+
+@pytest.fixture(autouse=True)
+def _english():
+    with translation.override("en"):
+        yield
 
 
 class HoursForm(forms.Form):

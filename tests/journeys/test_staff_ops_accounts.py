@@ -147,16 +147,33 @@ def test_a_coordinator_resets_a_lost_phone(browser, site):
 
 @pytest.mark.parametrize("lang", ["en", "ar"])
 def test_screenshots_of_the_account_pages(browser, site, lang):
-    """The account-creation and enrolment pages, in English and Arabic, for people to look
-    at; the coordinator's pages fit a phone without scrolling sideways."""
+    """The account pages in English and Arabic, for people to look at: the coordinator's
+    pages and the enrolment page fit a phone without scrolling sideways, and the link
+    opens in the new person's email language."""
+    username = f"shot_{lang}"
     context, page, _traffic = new_page(browser, site, phone=True)
     try:
         sign_in(page, site, "coordinator_2")  # the form in English; the pages in {lang}
         page.goto(f"{site.url}/{lang}/staff/curation/staffprofile/add/")
         assert no_sideways_scroll(page)
         shoot(page, f"account-create-{lang}")
-        page.goto(f"{site.url}/{lang}/staff/curation/staffprofile/")
-        click_through(page, page.locator("#result_list a").first)
-        shoot(page, f"staffprofile-{lang}")
+        page.locator("#id_username").fill(username)
+        page.locator("#id_email").fill(f"{username}@example.org")
+        page.locator("#id_role").select_option("coordinator")
+        page.locator("#id_language").select_option(lang)
+        click_through(page, page.locator("input[type=submit]"))
+        link = page.locator("#enrolment-link").input_value()
+        assert no_sideways_scroll(page)
+        shoot(page, f"account-link-{lang}")
+    finally:
+        context.close()
+    assert f"/{lang}/staff/enrol/" in link
+    context, page, _traffic = new_page(browser, site, phone=True)
+    try:
+        page.goto(link)
+        assert page.locator("html").get_attribute("lang") == lang
+        assert no_sideways_scroll(page)
+        assert not axe_violations(page), axe_violations(page)
+        shoot(page, f"enrol-{lang}")
     finally:
         context.close()
