@@ -11,9 +11,19 @@ from django.utils import timezone
 from django.utils.text import capfirst
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
+from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from apps.directory.models import Service
 
+from .accounts import (
+    ENROLMENT_LINK_HOURS,
+    StaffAccountForm,
+    authenticator_reset,
+    enrolment_expires,
+    enrolment_path,
+    may_manage,
+    staff_account_create,
+)
 from .diffs import diff_rows, field_label, snapshot_rows
 from .models import AuditEntry, OutboxMessage, ProblemReport, Proposal, StaffProfile, Version
 from .registry import spec_for
@@ -291,8 +301,84 @@ class ProblemReportAdmin(StaffOnly, admin.ModelAdmin):
 class StaffProfileAdmin(admin.ModelAdmin):
     """Who works for whom, and in which role; every change is in the audit trail (RR-1)."""
 
-    list_display = ("user", "role", "organization", "language")
+    list_display = ("user", "role", "organization", "language", "authenticator")
     list_filter = ("role",)
+    change_form_template = "curation/staffprofile_change_form.html"
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).select_related("user", "organization")
+
+    @admin.display(description=gettext_lazy("Authenticator"), boolean=True)
+    def authenticator(self, obj):
+        return TOTPDevice.objects.filter(user_id=obj.user_id, confirmed=True).exists()
+
+    def get_urls(self):
+        return [
+            path(
+                "<int:pk>/reset-authenticator/",
+                self.admin_site.admin_view(self.reset_view),
+                name="curation_staffprofile_reset",
+            ),
+            *super().get_urls(),
+        ]
+
+    def add_view(self, request, form_url="", extra_context=None):
+        """One screen for a new person: user, role, organisation; then an enrolment link."""
+
+        if not self.has_add_permission(request):
+            raise PermissionDenied
+        form = StaffAccountForm(request.POST or None, by=request.user)
+        if request.method == "POST" and form.is_valid():
+            user = staff_account_create(by=request.user, **form.cleaned_data)
+            message = _("The account %(username)s was created.") % {"username": user.username}
+            return self._link_page(request, user, message)
+        context = {
+            **self.admin_site.each_context(request),
+            "title": _("Create a staff account"),
+            "form": form,
+            "opts": self.model._meta,
+        }
+        return TemplateResponse(request, "curation/account_create.html", context)
+
+    def change_view(self, request, object_id, form_url="", extra_context=None):
+        profile = self.get_object(request, object_id)
+
+        extra = {
+            **(extra_context or {}),
+            "can_reset": profile is not None
+            and profile.user_id != request.user.pk
+            and may_manage(request.user, user=profile.user),
+        }
+        return super().change_view(request, object_id, form_url, extra)
+
+    def reset_view(self, request, pk):
+        """A lost or stolen phone: its authenticator stops working now; a new link."""
+
+        if request.method != "POST":
+            raise PermissionDenied
+        profile = get_object_or_404(self.get_queryset(request), pk=pk)
+        if profile.user_id == request.user.pk:
+            raise PermissionDenied
+        authenticator_reset(by=request.user, user=profile.user)
+        message = _(
+            "The authenticator of %(username)s was removed: codes from the old phone no "
+            "longer work."
+        ) % {"username": profile.user.username}
+        return self._link_page(request, profile.user, message)
+
+    def _link_page(self, request, user, message):
+
+        context = {
+            **self.admin_site.each_context(request),
+            "title": _("Enrolment link"),
+            "message": message,
+            "enrolled_user": user,
+            "link": request.build_absolute_uri(enrolment_path(user)),
+            "expires": enrolment_expires(),
+            "hours": ENROLMENT_LINK_HOURS,
+            "opts": self.model._meta,
+        }
+        return TemplateResponse(request, "curation/account_link.html", context)
 
     def save_model(self, request, obj, form, change):
         from .services import staff_profile_save

@@ -1,16 +1,59 @@
 """The admin as a front for proposals: nothing saved here is written directly (SR-7)."""
 
+from django.conf import settings
 from django.contrib import admin, messages
+from django.contrib.admin.utils import flatten_fieldsets
 from django.core.exceptions import PermissionDenied
 from django.http import HttpResponseRedirect
 from django.template.response import TemplateResponse
 from django.urls import reverse
+from django.utils.translation import get_language, gettext_lazy
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 
 from .models import AuditEntry
 from .registry import spec_for, to_plain
 from .services import ProposalError, is_coordinator, profile_of, proposal_archive, proposal_submit
+
+
+def own_languages(request) -> list[str]:
+    """The languages an editor works in: the page's, their profile's, and English."""
+    profile = profile_of(request.user)
+    codes = [get_language(), profile.language if profile else None, settings.LANGUAGE_CODE]
+    return list(dict.fromkeys(code for code in codes if code))
+
+
+def language_fieldsets(model, fields: list[str], open_languages: list[str]) -> list:
+    """Fieldsets: the editor's languages first (open), the untranslated fields, then the
+    other languages (closed). Models without translated fields keep one fieldset."""
+    from modeltranslation.translator import NotRegistered, translator
+    from modeltranslation.utils import build_localized_fieldname
+
+    try:
+        translated = translator.get_options_for_model(model).fields
+    except NotRegistered:
+        return [(None, {"fields": fields})]
+    names = dict(settings.LANGUAGES)
+    language_of = {
+        build_localized_fieldname(base, code): code for base in translated for code in names
+    }
+    common = [name for name in fields if name not in language_of]
+    by_language = {code: [] for code in names}
+    for name in fields:
+        if name in language_of:
+            by_language[language_of[name]].append(name)
+    opened = [code for code in open_languages if code in names]
+    order = opened + [code for code in names if code not in opened]
+    groups = {
+        code: (
+            f"{names[code]} ({code})",
+            {"fields": by_language[code], "classes": [] if code in opened else ["collapse"]},
+        )
+        for code in order
+        if by_language[code]
+    }
+    first = [groups[code] for code in opened if code in groups]
+    rest = [groups[code] for code in order if code not in opened and code in groups]
+    return [*first, (None, {"fields": common}), *rest]
 
 
 def organization_scope(user):
@@ -29,6 +72,15 @@ class CuratedAdmin(admin.ModelAdmin):
     # Path from the record to its organisation, for scoping querysets.
     organization_lookup = "organization"
     actions = ["propose_archive"]
+
+    def get_fieldsets(self, request, obj=None):
+        """Each language's fields in a group of their own (a ``<details>``, no script
+        needed), open for the editor's languages and English, closed for the others, so
+        one language can be edited without scrolling through twelve."""
+        fieldsets = super().get_fieldsets(request, obj)
+        if self.fieldsets:
+            return fieldsets
+        return language_fieldsets(self.model, flatten_fieldsets(fieldsets), own_languages(request))
 
     def get_queryset(self, request):
         queryset = super().get_queryset(request)

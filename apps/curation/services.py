@@ -536,11 +536,22 @@ DEFAULT_CADENCE_DAYS = 180
 CADENCE_DAYS = {"hotline": 90, "emergency-housing": 90, "reporting": 90}
 
 
-def cadence_for(service) -> int:
-    codes = [t.code for t in service.terms.all() if t.taxonomy.slug == "service-type"]
+def cadence_for_codes(codes) -> int:
+    """Days between verifications for a listing of these service types (the shortest)."""
     return min(
         [CADENCE_DAYS.get(code, DEFAULT_CADENCE_DAYS) for code in codes] or [DEFAULT_CADENCE_DAYS]
     )
+
+
+def cadence_for(service) -> int:
+    return cadence_for_codes(
+        t.code for t in service.terms.all() if t.taxonomy.slug == "service-type"
+    )
+
+
+def verify_by_from(last_verified: dt.date, codes) -> dt.date:
+    """When a listing verified on ``last_verified`` must be verified again (C4)."""
+    return last_verified + dt.timedelta(days=cadence_for_codes(codes))
 
 
 @transaction.atomic

@@ -36,17 +36,36 @@ class WaymarkAdminSite(OTPAdminSite):
     index_title = _("Listings and review")
     login_form = StaffLoginForm
     login_template = "admin/login.html"
+    index_template = "admin/staff_home.html"
     logout_template = "admin/logged_out.html"
 
     def __init__(self, name="admin"):
         # OTPAdminSite would name itself "otpadmin"; templates and code say "admin:".
         super().__init__(name)
 
+    def get_urls(self):
+        from django.urls import path
+
+        from .account_views import enrol_view
+        from .home import export_view
+
+        return [
+            # Reached by a person who cannot sign in yet: the link's token is the key.
+            path("enrol/<uidb64>/<token>/", enrol_view, name="staff_enrol"),
+            path("export/", self.admin_view(export_view), name="staff_export"),
+            *super().get_urls(),
+        ]
+
     def index(self, request, extra_context=None):
+        from .home import work_for
         from .services import outbox_dead_count
 
-        context = {"outbox_dead": outbox_dead_count(request.user), **(extra_context or {})}
-        return super().index(request, extra_context=context)
+        context = {
+            **work_for(request),
+            "outbox_dead": outbox_dead_count(request.user),
+            **(extra_context or {}),
+        }
+        return super().index(request, context)
 
     @method_decorator(never_cache)
     @login_not_required

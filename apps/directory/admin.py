@@ -1,7 +1,5 @@
 """The directory in the staff area. Every save is a proposal (apps.curation)."""
 
-import datetime as dt
-
 from django import forms
 from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
@@ -9,6 +7,7 @@ from modeltranslation.admin import TranslationAdmin
 
 from apps.curation.admin_mixins import CuratedAdmin
 
+from .hours import OpeningHoursField
 from .models import (
     Channel,
     Language,
@@ -96,19 +95,14 @@ class LocationAdmin(CuratedAdmin, TranslationAdmin):
     list_filter = ("visibility",)
 
 
-HOURS_HELP = _(
-    "One period per line: day number (0 = Monday … 6 = Sunday), opening and "
-    "closing time, e.g. “0 09:00 17:00”. A closing time earlier than the opening "
-    "time means the next day."
-)
-
-
 class ChannelForm(forms.ModelForm):
-    hours = forms.CharField(
+    hours = OpeningHoursField(
         label=_("Opening hours"),
         required=False,
-        help_text=HOURS_HELP,
-        widget=forms.Textarea(attrs={"rows": 7}),
+        help_text=_(
+            "One row per period. Empty rows are ignored; to add more rows than shown, save "
+            "and edit again."
+        ),
     )
 
     def __init__(self, *args, **kwargs):
@@ -117,10 +111,10 @@ class ChannelForm(forms.ModelForm):
             # A number may be typed in the national format of the service's country.
             self.fields["number"].region = self._service_country()
         if self.instance.pk:
-            self.initial["hours"] = "\n".join(
-                f"{p.weekday} {p.opens:%H:%M} {p.closes:%H:%M}"
+            self.initial["hours"] = [
+                [p.weekday, p.opens.isoformat(), p.closes.isoformat()]
                 for p in self.instance.periods.order_by("weekday", "opens")
-            )
+            ]
 
     def _service_country(self) -> str | None:
         service = self.instance.service if self.instance.service_id else None
@@ -128,25 +122,6 @@ class ChannelForm(forms.ModelForm):
         if chosen and str(chosen).isdigit():
             service = Service.objects.filter(pk=int(chosen)).first() or service
         return service.phone_country() if service else None
-
-    def clean_hours(self):
-        rows = []
-        for number, line in enumerate(self.cleaned_data["hours"].splitlines(), start=1):
-            if not line.strip():
-                continue
-            try:
-                day, opens, closes = line.split()
-                day = int(day)
-                opens, closes = dt.time.fromisoformat(opens), dt.time.fromisoformat(closes)
-                if not 0 <= day <= 6 or opens == closes:
-                    raise ValueError
-            except ValueError:
-                raise forms.ValidationError(
-                    _("Line %(number)d is not “day opens closes”, e.g. “0 09:00 17:00”."),
-                    params={"number": number},
-                ) from None
-            rows.append([day, opens.isoformat(), closes.isoformat()])
-        return sorted(rows)
 
 
 @admin.register(Channel)

@@ -43,4 +43,6 @@ class ImportReviewForm(forms.Form):
     decision = forms.ChoiceField(
         label=_("Decision"),
         choices=[("approve", _("Approve and publish")), ("reject", _("Reject"))],
+        # Radio buttons inside the fieldset: each choice has a label of its own.
+        widget=forms.RadioSelect,
     )

@@ -18,12 +18,13 @@ from collections import defaultdict
 
 from django.core.exceptions import ValidationError
 from django.db.models import Max
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from apps.curation.models import AuditEntry, Version
 from apps.curation.registry import SPECS, Lookups, spec_for
-from apps.curation.services import _same, audit_entry, coordinator_reasons
-from apps.directory.models import Service
+from apps.curation.services import _same, audit_entry, coordinator_reasons, verify_by_from
+from apps.directory.models import Service, TaxonomyTerm
 from apps.directory.translation import unsaved
 
 from ..hsds.ids import hsds_id
@@ -76,6 +77,24 @@ def _coerce(name: str, value):
     if name == "assured_date" and value:
         return dt.date.fromisoformat(value)
     return value
+
+
+def _service_types() -> dict[int, str]:
+    """Service-type term id → code, for the verification cadence."""
+    return dict(
+        TaxonomyTerm.objects.filter(taxonomy__slug="service-type").values_list("pk", "code")
+    )
+
+
+def _set_verify_by(service, terms, types: dict[int, str]) -> None:
+    """An imported listing takes part in verification (C4): it is due again one cadence
+    after the source last verified it, or after the import when the source does not say,
+    so a listing last verified years ago is overdue at once. Without a date from the
+    source, a listing already due keeps its date."""
+    if service.assured_date is None and service.verify_by is not None:
+        return
+    last_verified = service.assured_date or timezone.localdate()
+    service.verify_by = verify_by_from(last_verified, [types[t] for t in terms if t in types])
 
 
 def write_steps(steps: list[Step], *, by, job=None, check_stale: bool, proposed_by=None) -> dict:
@@ -170,6 +189,10 @@ class _Writer:
                 raise _failed(step, error) from None
             batch.append((step, instance, values))
         self._check_relations(relations, batch)
+        if spec.model is Service:
+            types = _service_types()
+            for _step, instance, values in batch:
+                _set_verify_by(instance, values.get("terms") or [], types)
         instances = spec.model._default_manager.bulk_create([i for _s, i, _v in batch])
         rows = defaultdict(list)
         for step, instance, values in batch:
@@ -217,6 +240,9 @@ class _Writer:
                 for name, value in values.items():
                     if name not in names:
                         setattr(instance, name, _coerce(name, value))
+                if model is Service:
+                    terms = values["terms"] if "terms" in values else spec_terms(instance)
+                    _set_verify_by(instance, terms, _service_types())
                 spec.apply(instance, {k: v for k, v in values.items() if k in names}, self.lookups)
             else:
                 for name, value in values.items():
@@ -307,6 +333,10 @@ class _Writer:
             )
             return [self.owners[instance.service_id] for instance in instances]
         return [instance.organization_id for instance in instances]
+
+
+def spec_terms(service) -> list[int]:
+    return list(service.terms.values_list("pk", flat=True)) if service.pk else []
 
 
 def _remember(mapped, job) -> None:
