@@ -20,7 +20,9 @@ def _read_by_code() -> set[str]:
     names = set()
     for path in (ROOT / "apps").rglob("*.py"):
         names |= set(READ.findall(path.read_text(encoding="utf-8")))
-    names |= set(re.findall(r"\$\{([A-Z][A-Z0-9_]*)", (ROOT / "docker-compose.yml").read_text()))
+    names |= set(
+        re.findall(r"(?<!\$)\$\{([A-Z][A-Z0-9_]*)", (ROOT / "docker-compose.yml").read_text())
+    )
     return names - {"DJANGO_SETTINGS_MODULE"} - TEST_ONLY
 
 
