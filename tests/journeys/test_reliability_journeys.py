@@ -36,12 +36,6 @@ def test_a_french_reader_leaves_for_the_site_wide_neutral_page(
         context.close()
 
 
-@pytest.mark.xfail(
-    reason="staff sign-in in Chromium fails today on CSRF 'Origin: null' (the browser sends it "
-    "under Referrer-Policy: no-referrer; tests/journeys/test_sign_in.py fails the same way); "
-    "fixed on another branch",
-    strict=False,
-)
 def test_a_coordinator_sees_undelivered_work_and_sends_it_again(browser, site):
     from apps.curation.models import OutboxMessage
     from apps.curation.models.outbox import MAX_ATTEMPTS
