@@ -6,9 +6,9 @@ the same for every visitor until something is published or a listing opens or cl
 so both are kept under the page cache's scope (a generation and a schedule epoch,
 apps/core/pagecache.py):
 
-- the results page, under an HMAC of the words and choices (keyed with the site's
-  secret), with a marker where the page shows the words: the cache holds no search
-  words (QE-14), and a repeated search costs a cache read;
+- the ids a search found, under an HMAC of the words and choices (keyed with the
+  site's secret): the cache holds no search words (QE-14), and a repeated search costs
+  a cache read (the results page itself lives at an opaque address, decision 0010);
 - the filter choices as the visitor left them (a long form, slow to render);
 - each listing's card (name, organisation, summary, contact lines with "open now"), per
   language. The "Add to list" form, which carries the visitor's own list, is not part of
@@ -17,7 +17,6 @@ apps/core/pagecache.py):
 
 import json
 from dataclasses import dataclass
-from functools import lru_cache
 
 from django.conf import settings
 from django.core.cache import cache
@@ -46,28 +45,24 @@ def entry_name(kind: str, language: str, choices: dict) -> str:
     return f"{kind}:{salted_hmac('waymark.search', text).hexdigest()}"
 
 
-def words_marker() -> str:
-    """Stands for the visitor's words in a kept results page; each answer puts its own
-    back. Derived from the site's secret, so no listing's text can contain it."""
-    return _marker(settings.SECRET_KEY)
+def card_scope(request) -> str:
+    """The scope kept cards live in for this request ("" for staff: fresh cards)."""
+    if not settings.PUBLIC_PAGE_CACHE or settings.SESSION_COOKIE_NAME in request.COOKIES:
+        return ""
+    return lookup("scope")[0]
 
 
-@lru_cache(maxsize=2)
-def _marker(secret: str) -> str:
-    return "w" + salted_hmac("waymark.search-words", "marker", secret=secret).hexdigest()[:31]
-
-
-def kept_page(request, name: str) -> tuple[str, str, str | None]:
-    """A kept results page: (scope, key, its HTML or None). Staff, whose pages differ,
-    are served fresh pages, as on the other public pages."""
+def kept_page(request, name: str) -> tuple[str, str, object]:
+    """A kept search answer: (scope, key, the value or None). Staff, whose pages differ,
+    are served fresh answers, as on the other public pages."""
     if not settings.PUBLIC_PAGE_CACHE or settings.SESSION_COOKIE_NAME in request.COOKIES:
         return "", "", None
     return lookup(name)
 
 
-def keep_page(key: str, html: str) -> None:
+def keep_page(key: str, value) -> None:
     if key:
-        cache.set(key, html, TIMEOUT)
+        cache.set(key, value, TIMEOUT)
 
 
 def fragment(scope: str, name: str, render) -> SafeString:

@@ -3,8 +3,11 @@ from django import template
 from django.conf import settings
 from django.urls import translate_url
 from django.utils import formats, translation
+from django.utils.html import format_html
 from django.utils.translation import gettext as _
 
+from apps.core.security import FORM_TOKEN_FIELD
+from apps.core.security import form_token as new_form_token
 from apps.directory.validators import display_host
 
 register = template.Library()
@@ -130,3 +133,12 @@ def _language_display(code):
     locale = babel_locale()
     base = code.split("-")[0]
     return locale.languages.get(base) or code
+
+
+@register.simple_tag
+def form_token():
+    """The hidden field that lets a browser without Sec-Fetch-Site send this form
+    (apps/core/security.py): a signed time, no cookie, nothing stored."""
+    return format_html(
+        '<input type="hidden" name="{}" value="{}">', FORM_TOKEN_FIELD, new_form_token()
+    )
