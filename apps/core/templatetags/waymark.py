@@ -3,7 +3,8 @@ from django import template
 from django.conf import settings
 from django.urls import translate_url
 from django.utils import formats, translation
-from django.utils.html import format_html
+from django.utils.html import conditional_escape, format_html
+from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 
 from apps.core.security import FORM_TOKEN_FIELD
@@ -65,13 +66,26 @@ def channel_status(channel, moment):
             return {"open": False, "text": _("Closed")}
         return None
     local_now = moment.astimezone(opening.tzinfo)
-    time = formats.time_format(opening, "TIME_FORMAT")
+    # The time is isolated, so "6:00 م" keeps its own order inside any sentence.
+    time = format_html("<bdi>{}</bdi>", formats.time_format(opening, "TIME_FORMAT"))
     if opening.date() == local_now.date():
-        text = _("Closed now · opens at %(time)s") % {"time": time}
+        text = conditional_escape(_("Closed now · opens at %(time)s")) % {"time": time}
     else:
-        day = formats.date_format(opening, "l")
-        text = _("Closed now · opens %(day)s at %(time)s") % {"day": day, "time": time}
-    return {"open": False, "text": text}
+        day = conditional_escape(formats.date_format(opening, "l"))
+        template = conditional_escape(_("Closed now · opens %(day)s at %(time)s"))
+        text = template % {"day": day, "time": time}
+    return {"open": False, "text": mark_safe(text)}  # noqa: S308 - every part escaped
+
+
+@register.simple_tag
+def time_range(opens, closes):
+    """ "09:00–17:00" with each time isolated (``<bdi>``): in a right-to-left page the
+    opening time comes first in reading order, and "6:00 م" is never read as "م 6:00"."""
+    return format_html(
+        '<bdi class="time">{}</bdi>–<bdi class="time">{}</bdi>',
+        formats.time_format(opens, "TIME_FORMAT"),
+        formats.time_format(closes, "TIME_FORMAT"),
+    )
 
 
 @register.filter
