@@ -85,7 +85,8 @@ def test_search_words_never_reach_the_url_or_logs(client, demo, caplog):
     response = client.post(
         "/en/find/",
         {"q": "secretword"},
-        HTTP_ORIGIN="http://testserver", follow=True,
+        HTTP_ORIGIN="http://testserver",
+        follow=True,
         HTTP_REFERER="http://testserver/en/?q=secretword",
         REMOTE_ADDR="203.0.113.77",
     )

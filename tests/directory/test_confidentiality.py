@@ -62,7 +62,9 @@ def test_no_public_page_shows_a_confidential_address(client, canaries, language)
 def test_search_never_matches_a_confidential_address(client, canaries, language):
     """SR-2: parts of a hidden address find nothing a random string would not."""
     random_hits = (
-        client.post(f"/{language}/find/", {"q": "qqqzzzxxy"}, HTTP_ORIGIN="http://testserver", follow=True)
+        client.post(
+            f"/{language}/find/", {"q": "qqqzzzxxy"}, HTTP_ORIGIN="http://testserver", follow=True
+        )
         .content.decode()
         .count('class="card"')
     )

@@ -125,7 +125,9 @@ def test_public_address_is_shown_when_public(client, demo):
 
 def test_search_is_post_only_and_finds_text_in_any_language(client, demo):
     for language, words in (("en", "immigration"), ("fr", "juridique"), ("es", "vivienda")):
-        response = client.post(f"/{language}/find/", {"q": words}, HTTP_ORIGIN="http://testserver", follow=True)
+        response = client.post(
+            f"/{language}/find/", {"q": words}, HTTP_ORIGIN="http://testserver", follow=True
+        )
         assert response.status_code == 200
         assert card_names(response.content.decode()), (language, words)
     page = client.get("/en/find/").content.decode()

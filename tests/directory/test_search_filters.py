@@ -73,5 +73,7 @@ def test_more_results_come_a_page_at_a_time(client, demo, settings):
     second = client.get(first.redirect_chain[-1][0] + "?page=2")
     assert "Results 21 to" in second.content.decode()
     assert not set(names(second)) & set(names(first))
-    assert "Results 21 to" not in client.get(first.redirect_chain[-1][0] + "?page=x").content.decode()
+    assert (
+        "Results 21 to" not in client.get(first.redirect_chain[-1][0] + "?page=x").content.decode()
+    )
     assert search(client, q="Example", page="0").status_code == 400
