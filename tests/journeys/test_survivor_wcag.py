@@ -13,7 +13,10 @@ pytestmark = pytest.mark.browser
 CONTRAST = """([a, b]) => {
   const parse = (c) => c.match(/[\\d.]+/g).slice(0, 3).map(Number);
   const lum = (rgb) => {
-    const [r, g, b] = rgb.map((v) => { v /= 255; return v <= 0.03928 ? v / 12.92 : ((v + 0.055) / 1.055) ** 2.4; });
+    const [r, g, b] = rgb.map((v) => {
+      v /= 255;
+      return v <= 0.03928 ? v / 12.92 : ((v + 0.055) / 1.055) ** 2.4;
+    });
     return 0.2126 * r + 0.7152 * g + 0.0722 * b;
   };
   const [l1, l2] = [lum(parse(a)), lum(parse(b))].sort((x, y) => y - x);
