@@ -18,6 +18,7 @@ from apps.core.security import same_origin_required
 
 from . import results
 from .cards import card_scope, cards, entry_name, fragment, keep_page, kept_page
+from .emergency import emergency_numbers
 from .filters import ServiceFilter
 from .forms import ResultPageForm, SearchForm
 from .models import Channel, Region, Service, Taxonomy, TaxonomyTerm
@@ -40,7 +41,10 @@ def published_service_or_404(pk: int) -> Service:
 @require_safe
 @public_page
 def home(request):
-    countries = Region.objects.countries().order_by("code")
+    countries = [
+        (country, emergency_numbers(country.code))
+        for country in Region.objects.countries().order_by("code")
+    ]
     return render(request, "directory/home.html", {"countries": countries})
 
 
@@ -103,6 +107,8 @@ def region(request, code):
         "count": paginator.count,
         "counts": facet_counts(Service.objects.filter(pk__in=matching.values("pk"))),
         "help_now": help_now,
+        # Always shown, whatever the directory holds: from libphonenumber's metadata.
+        "emergency": emergency_numbers(place.country.code),
         "now": timezone.now(),
         "search_form": SearchForm(),
     }
