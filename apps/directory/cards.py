@@ -23,9 +23,11 @@ from django.core.cache import cache
 from django.template.loader import get_template
 from django.utils import timezone, translation
 from django.utils.crypto import salted_hmac
+from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 
 from apps.core.pagecache import TIMEOUT, lookup, scoped
+from apps.referrals.templatetags.referrals import LIST_MARKER
 
 from .models import Service
 
@@ -77,8 +79,11 @@ def fragment(scope: str, name: str, render) -> SafeString:
     return mark_safe(html)  # noqa: S308 - our own template's output
 
 
-def cards(ids: list[int], scope: str = "") -> list[Card]:
-    """The cards of these published services, in this order, rendered once per scope."""
+def cards(ids: list[int], scope: str = "", list_query: str = "") -> list[Card]:
+    """The cards of these published services, in this order, rendered once per scope.
+
+    Kept cards are shared by every visitor, so their links hold a marker where each
+    answer puts its own referral list (``list_query``, "?ids=…" or "")."""
     language = translation.get_language()
     keys = {pk: scoped(scope, f"card:{language}:{pk}") for pk in ids}
     found = cache.get_many(list(keys.values())) if scope else {}
@@ -87,10 +92,16 @@ def cards(ids: list[int], scope: str = "") -> list[Card]:
         template = get_template(CARD_TEMPLATE)
         now = timezone.now()
         fresh = {
-            keys[service.pk]: template.render({"service": service, "now": now})
+            keys[service.pk]: template.render(
+                {"service": service, "now": now, "list_marker": LIST_MARKER}
+            )
             for service in Service.objects.published().filter(pk__in=missing).for_cards()
         }
         if scope:
             cache.set_many(fresh, TIMEOUT)
         found.update(fresh)
-    return [Card(pk, mark_safe(found[keys[pk]])) for pk in ids if keys[pk] in found]  # noqa: S308 - our own template's output
+    return [
+        Card(pk, mark_safe(found[keys[pk]].replace(LIST_MARKER, escape(list_query))))  # noqa: S308 - our own template's output
+        for pk in ids
+        if keys[pk] in found
+    ]

@@ -15,6 +15,7 @@ from django.views.decorators.http import require_http_methods, require_safe
 
 from apps.core.pagecache import public_page
 from apps.core.security import same_origin_required
+from apps.referrals.templatetags.referrals import list_query_for, read_list
 
 from . import results
 from .cards import card_scope, cards, entry_name, fragment, keep_page, kept_page
@@ -200,7 +201,7 @@ def _results_page(request, ids, place, filters, *, page) -> HttpResponse:
     scope = card_scope(request)
     language = translation.get_language()
     start = (page - 1) * SEARCH_RESULTS
-    shown = cards(ids[start : start + SEARCH_RESULTS], scope)
+    shown = cards(ids[start : start + SEARCH_RESULTS], scope, list_query_for(read_list(request)[0]))
     data = QueryDict(mutable=True)
     for name, values in filters.items():
         data.setlist(name, values)

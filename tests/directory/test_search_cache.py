@@ -66,11 +66,14 @@ def test_each_visitor_keeps_their_own_referral_list_on_kept_cards(client, demo):
     first, second = Service.objects.published().order_by("pk")[:2]
     for carried, other in ((first, second), (second, first)):
         html = search(client, "helpline", path=f"/en/find/?ids={carried.pk}").content.decode()
-        cards = html.count('class="add-to-list"')
-        assert cards >= 2
+        forms = html.count('<form method="get" action="#svc-')
+        assert forms >= 1 and html.count("In your list") <= 1
         # Every card's "Add to list" keeps this visitor's list, and only theirs.
-        assert html.count(f'name="ids" value="{carried.pk}"') == cards
+        assert html.count(f'name="ids" value="{carried.pk}"') == forms
         assert html.count(f'name="ids" value="{other.pk}"') <= 1  # its own card, if listed
+        # So does every link to a listing.
+        links = re.findall(r'href="/en/s/\d+/([^"]*)"', html)
+        assert links and set(links) == {f"?ids={carried.pk}"}
 
 
 def test_a_kept_search_answers_the_same_and_never_shows_the_words(client, demo):

@@ -20,9 +20,7 @@ def tel_links(page, selector) -> list[str]:
 
 
 @pytest.mark.parametrize("lang", ["en", "ar"])
-def test_a_person_in_the_united_states_sees_911_and_that_no_helpline_is_listed(
-    site, browser, lang
-):
+def test_a_person_in_the_united_states_sees_911_and_that_no_helpline_is_listed(site, browser, lang):
     context, page, _traffic = new_page(browser, site, phone=True)
     page.goto(f"{site.url}/{lang}/")
     # The home page names the numbers before anyone chooses a country.
