@@ -169,11 +169,17 @@ def sign_in(page, site: Site, username: str, *, lang: str = "en", password=None)
 
 
 def strip_modern_headers(route, request):
-    """What an older browser sends: no Sec-Fetch-* headers, and Origin: null on POSTs."""
+    """What an older browser sends: no Sec-Fetch-* headers, and Origin: null on POSTs.
+
+    Chromium adds ``Sec-Fetch-*`` in its network stack, after ``route.continue_`` could
+    remove them, so the request is sent by Playwright's own HTTP client instead (the
+    context's cookies included, redirects not followed) and its answer handed to the page.
+    """
     headers = {k: v for k, v in request.headers.items() if not k.lower().startswith("sec-fetch-")}
     if request.method == "POST":
         headers["origin"] = "null"
-    route.continue_(headers=headers)
+    response = route.fetch(headers=headers, max_redirects=0)
+    route.fulfill(response=response)
 
 
 def new_page(browser, site: Site, *, phone=False, old_browser=False, **options):
