@@ -16,7 +16,7 @@ from django.core.cache import cache
 
 LIFETIME = 30 * 60
 # Ten pages of results are more than anyone reads; "More results" pages through them.
-MAX_IDS = 200
+MAX_IDS = 200  # = search.MAX_RESULTS
 TOKEN_PATTERN = re.compile(r"^[A-Za-z0-9_-]{12}$")
 
 

@@ -156,3 +156,18 @@ def form_token():
     return format_html(
         '<input type="hidden" name="{}" value="{}">', FORM_TOKEN_FIELD, new_form_token()
     )
+
+
+@register.simple_tag
+def served_areas(service):
+    """ "Serves: France, United Kingdom" or "Serves: Worldwide" (D1), in the reader's
+    language; nothing when no area is recorded."""
+    areas = list(service.areas.all())
+    if not areas:
+        return ""
+    if any(area.region_id is None for area in areas):
+        names = [_("Worldwide")]
+    else:
+        names = sorted({area.region.display_name for area in areas})
+    text = _("Serves: %(areas)s") % {"areas": ", ".join(names)}
+    return format_html('<p class="serves">{}</p>', text)
