@@ -75,7 +75,8 @@ def test_arabic_hours_on_a_printed_sheet_read_opening_first(site, browser):
     page.goto(f"{site.url}/ar/r/fr/")
     hotline = Service.objects.get(name_en="Example National Helpline")
     page.locator(f"article.card:has(#svc-{hotline.pk}) .add-to-list button").first.click()
-    page.wait_for_load_state()
+    page.locator(".your-list").click()
+    page.wait_for_selector(".sheet-form")
     page.locator(".sheet-form button[type=submit]").click()
     page.wait_for_load_state()
     assert page.locator(".sheet").count() == 1

@@ -33,7 +33,7 @@ def test_a_person_in_the_united_states_sees_911_and_that_no_helpline_is_listed(s
         assert "No national helpline is listed for this country yet." in strip_text(page)
     else:
         assert page.locator(".help-now .no-line").count() == 1
-    page.screenshot(path=f"/work/shots/survivor/country-us-{lang}-320.png")
+    page.screenshot(path=f"/work/shots/survivor/country-us-{lang}-320.png", full_page=True)
     context.close()
 
 
@@ -47,7 +47,7 @@ def test_a_person_in_france_sees_the_national_line_and_15_17_18_112(site, browse
     assert "tel:+33199001001" in links  # the verified national helpline
     assert {"tel:15", "tel:17", "tel:18", "tel:112"} <= set(links)
     assert page.locator(".help-now .no-line").count() == 0
-    page.screenshot(path=f"/work/shots/survivor/country-fr-{lang}-320.png")
+    page.screenshot(path=f"/work/shots/survivor/country-fr-{lang}-320.png", full_page=True)
     context.close()
 
 

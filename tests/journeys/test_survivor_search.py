@@ -42,7 +42,8 @@ def test_a_place_finds_the_services_that_serve_it(site, browser, lang, words, ol
     # Each result says which area it serves.
     assert page.locator("article.card .serves").count() == page.locator("article.card").count()
     if shot:
-        page.screenshot(path=f"/work/shots/survivor/{shot}")
+        page.locator(".result-count").scroll_into_view_if_needed()
+        page.screenshot(path=f"/work/shots/survivor/{shot}", full_page=True)
     context.close()
 
 
