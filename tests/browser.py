@@ -122,6 +122,10 @@ PAGE_KINDS = [
     PageKind("search-form", "/{lang}/find/"),
     PageKind("search-results", search="example"),
     PageKind("browse-safely", "/{lang}/safety/"),
+    PageKind("region-with-a-list", "/{lang}/r/fr/?ids={public}"),
+    PageKind("service-with-a-list", "/{lang}/s/{hidden}/?ids={public}"),
+    PageKind("results-gone", "/{lang}/find/r/AAAAAAAAAAAA/"),
+    PageKind("unreadable-list", "/{lang}/r/gb/?ids=x"),
     PageKind("not-found", "/{lang}/no-such-page/"),
 ]
 
