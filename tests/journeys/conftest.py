@@ -96,20 +96,7 @@ def _test_database():
     try:
         yield
     finally:
-        _close_server_sessions(connection)
         teardown_databases(config, verbosity=0)
-
-
-def _close_server_sessions(connection):
-    """The live server's request threads may still hold sessions on the test database
-    (PostgreSQL then refuses to drop it); end those sessions, ours only."""
-    if connection.vendor != "postgresql":
-        return
-    with connection.cursor() as cursor:
-        cursor.execute(
-            "SELECT pg_terminate_backend(pid) FROM pg_stat_activity "
-            "WHERE datname = current_database() AND pid <> pg_backend_pid()"
-        )
 
 
 @pytest.fixture(autouse=True)
