@@ -54,23 +54,26 @@ def _columns(fields, prefix=""):
 MAX_RESULTS = 200
 
 
-def search_service_ids(query: str, language: str, *, among=None, region=None) -> list[int]:
+def search_service_ids(
+    query: str, language: str, *, among=None, region=None, read_meaning: bool = True
+) -> list[int]:
     """Ids of published services matching the query, best first (at most MAX_RESULTS).
 
     ``among`` narrows to a queryset of services (the filters); ``region`` to the services
     whose areas cover it. The query is first read for a place and for kinds of help
     (``understanding.py``): a place narrows the area when no region was chosen; kinds of
     help add the services that have them, after those the words found; words that find
-    nothing are tried again with one-letter misspellings corrected.
+    nothing are tried again with one-letter misspellings corrected. ``read_meaning=False``
+    (the HSDS API) matches the words only.
     """
-    from .understanding import corrected, understand
+    from .understanding import Meaning, corrected, understand
 
-    meaning = understand(query)
+    meaning = understand(query) if read_meaning else Meaning(words=query)
     area = region if region is not None else meaning.place
     found: list[int] = []
     if meaning.words.strip():
         found = _word_search(meaning.words, language, among, area)
-        if not found:
+        if not found and read_meaning:
             fixed = corrected(meaning.words)
             if fixed:
                 found = _word_search(fixed, language, among, area)
