@@ -104,7 +104,9 @@ class PageKind:
         with page.expect_navigation() as navigation:
             page.click(".search-form button[type=submit]")
         response = navigation.value
-        assert response.request.method == "POST"
+        # The words go by POST; the answer is a 303 to the result address (decision 0010).
+        sent = response.request.redirected_from or response.request
+        assert sent.method == "POST"
         page.wait_for_selector(".result-count")
         return response
 
@@ -120,6 +122,10 @@ PAGE_KINDS = [
     PageKind("search-form", "/{lang}/find/"),
     PageKind("search-results", search="example"),
     PageKind("browse-safely", "/{lang}/safety/"),
+    PageKind("region-with-a-list", "/{lang}/r/fr/?ids={public}"),
+    PageKind("service-with-a-list", "/{lang}/s/{hidden}/?ids={public}"),
+    PageKind("results-gone", "/{lang}/find/r/AAAAAAAAAAAA/"),
+    PageKind("unreadable-list", "/{lang}/r/gb/?ids=x"),
     PageKind("not-found", "/{lang}/no-such-page/"),
 ]
 

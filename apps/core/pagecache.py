@@ -59,6 +59,12 @@ def _generation() -> str:
     return generation
 
 
+def current_generation() -> str:
+    """The generation now ("none" when the cache is away): anything derived from the
+    directory and kept in a process can be keyed by it."""
+    return _generation()
+
+
 def _cacheable(request) -> bool:
     return (
         request.method in ("GET", "HEAD")

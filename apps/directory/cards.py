@@ -6,9 +6,9 @@ the same for every visitor until something is published or a listing opens or cl
 so both are kept under the page cache's scope (a generation and a schedule epoch,
 apps/core/pagecache.py):
 
-- the results page, under an HMAC of the words and choices (keyed with the site's
-  secret), with a marker where the page shows the words: the cache holds no search
-  words (QE-14), and a repeated search costs a cache read;
+- the ids a search found, under an HMAC of the words and choices (keyed with the
+  site's secret): the cache holds no search words (QE-14), and a repeated search costs
+  a cache read (the results page itself lives at an opaque address, decision 0010);
 - the filter choices as the visitor left them (a long form, slow to render);
 - each listing's card (name, organisation, summary, contact lines with "open now"), per
   language. The "Add to list" form, which carries the visitor's own list, is not part of
@@ -17,16 +17,17 @@ apps/core/pagecache.py):
 
 import json
 from dataclasses import dataclass
-from functools import lru_cache
 
 from django.conf import settings
 from django.core.cache import cache
 from django.template.loader import get_template
 from django.utils import timezone, translation
 from django.utils.crypto import salted_hmac
+from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 
 from apps.core.pagecache import TIMEOUT, lookup, scoped
+from apps.referrals.templatetags.referrals import LIST_MARKER
 
 from .models import Service
 
@@ -46,28 +47,24 @@ def entry_name(kind: str, language: str, choices: dict) -> str:
     return f"{kind}:{salted_hmac('waymark.search', text).hexdigest()}"
 
 
-def words_marker() -> str:
-    """Stands for the visitor's words in a kept results page; each answer puts its own
-    back. Derived from the site's secret, so no listing's text can contain it."""
-    return _marker(settings.SECRET_KEY)
+def card_scope(request) -> str:
+    """The scope kept cards live in for this request ("" for staff: fresh cards)."""
+    if not settings.PUBLIC_PAGE_CACHE or settings.SESSION_COOKIE_NAME in request.COOKIES:
+        return ""
+    return lookup("scope")[0]
 
 
-@lru_cache(maxsize=2)
-def _marker(secret: str) -> str:
-    return "w" + salted_hmac("waymark.search-words", "marker", secret=secret).hexdigest()[:31]
-
-
-def kept_page(request, name: str) -> tuple[str, str, str | None]:
-    """A kept results page: (scope, key, its HTML or None). Staff, whose pages differ,
-    are served fresh pages, as on the other public pages."""
+def kept_page(request, name: str) -> tuple[str, str, object]:
+    """A kept search answer: (scope, key, the value or None). Staff, whose pages differ,
+    are served fresh answers, as on the other public pages."""
     if not settings.PUBLIC_PAGE_CACHE or settings.SESSION_COOKIE_NAME in request.COOKIES:
         return "", "", None
     return lookup(name)
 
 
-def keep_page(key: str, html: str) -> None:
+def keep_page(key: str, value) -> None:
     if key:
-        cache.set(key, html, TIMEOUT)
+        cache.set(key, value, TIMEOUT)
 
 
 def fragment(scope: str, name: str, render) -> SafeString:
@@ -82,8 +79,11 @@ def fragment(scope: str, name: str, render) -> SafeString:
     return mark_safe(html)  # noqa: S308 - our own template's output
 
 
-def cards(ids: list[int], scope: str = "") -> list[Card]:
-    """The cards of these published services, in this order, rendered once per scope."""
+def cards(ids: list[int], scope: str = "", list_query: str = "") -> list[Card]:
+    """The cards of these published services, in this order, rendered once per scope.
+
+    Kept cards are shared by every visitor, so their links hold a marker where each
+    answer puts its own referral list (``list_query``, "?ids=…" or "")."""
     language = translation.get_language()
     keys = {pk: scoped(scope, f"card:{language}:{pk}") for pk in ids}
     found = cache.get_many(list(keys.values())) if scope else {}
@@ -92,10 +92,16 @@ def cards(ids: list[int], scope: str = "") -> list[Card]:
         template = get_template(CARD_TEMPLATE)
         now = timezone.now()
         fresh = {
-            keys[service.pk]: template.render({"service": service, "now": now})
+            keys[service.pk]: template.render(
+                {"service": service, "now": now, "list_marker": LIST_MARKER}
+            )
             for service in Service.objects.published().filter(pk__in=missing).for_cards()
         }
         if scope:
             cache.set_many(fresh, TIMEOUT)
         found.update(fresh)
-    return [Card(pk, mark_safe(found[keys[pk]])) for pk in ids if keys[pk] in found]  # noqa: S308 - our own template's output
+    return [
+        Card(pk, mark_safe(found[keys[pk]].replace(LIST_MARKER, escape(list_query))))  # noqa: S308 - our own template's output
+        for pk in ids
+        if keys[pk] in found
+    ]

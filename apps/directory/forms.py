@@ -31,3 +31,9 @@ class SearchForm(forms.Form):
             return Region.objects.select_related("parent__parent").get(code__iexact=code)
         except Region.DoesNotExist:
             raise forms.ValidationError(_("This area is not in the directory.")) from None
+
+
+class ResultPageForm(forms.Form):
+    """``?page=`` on a result address."""
+
+    page = forms.IntegerField(required=False, min_value=1, max_value=50)

@@ -50,15 +50,60 @@ def _columns(fields, prefix=""):
     return [f"{prefix}{field}_{code}" for field in fields for code in language_codes()]
 
 
-def search_service_ids(query: str, language: str, *, among=None, region=None):
-    """Ids of published services matching the query, best first.
+# A search answers at most this many ids (ten pages of results).
+MAX_RESULTS = 200
+
+
+def search_service_ids(
+    query: str, language: str, *, among=None, region=None, read_meaning: bool = True
+) -> list[int]:
+    """Ids of published services matching the query, best first (at most MAX_RESULTS).
 
     ``among`` narrows to a queryset of services (the filters); ``region`` to the services
-    whose areas cover it. Returns a flat ``values_list`` of ids, to slice or paginate.
+    whose areas cover it. The query is first read for a place and for kinds of help
+    (``understanding.py``): a place narrows the area when no region was chosen; kinds of
+    help add the services that have them, after those the words found; words that find
+    nothing are tried again with one-letter misspellings corrected. ``read_meaning=False``
+    (the HSDS API) matches the words only.
     """
+    from .understanding import Meaning, corrected, understand
+
+    meaning = understand(query) if read_meaning else Meaning(words=query)
+    area = region if region is not None else meaning.place
+    found: list[int] = []
+    if meaning.words.strip():
+        found = _word_search(meaning.words, language, among, area)
+        if not found and read_meaning:
+            fixed = corrected(meaning.words)
+            if fixed:
+                found = _word_search(fixed, language, among, area)
+    extra = None
+    if meaning.term_ids:
+        extra = _services(among, area).filter(terms__in=meaning.term_ids)
+    elif not meaning.words.strip() and meaning.place is not None:
+        extra = _services(among, area)  # only a place: everything that serves it
+    if extra is not None:
+        seen = set(found)
+        more = extra.order_by("name", "pk").values_list("pk", flat=True).distinct()
+        found += [pk for pk in more[:MAX_RESULTS] if pk not in seen]
+    return found[:MAX_RESULTS]
+
+
+def _services(among, area):
+    from .models import Service
+
+    services = Service.objects.published()
+    if among is not None:
+        services = services.filter(pk__in=among.values("pk"))
+    if area is not None:
+        services = services.serving(area)
+    return services
+
+
+def _word_search(words, language, among, area) -> list[int]:
     if connection.vendor == "postgresql":
-        return _postgres_search(query, language, among, region)
-    return _simple_search(query, among, region)
+        return list(_postgres_search(words, language, among, area)[:MAX_RESULTS])
+    return list(_simple_search(words, among, area)[:MAX_RESULTS])
 
 
 def _simple_search(query, among, region):

@@ -8,4 +8,5 @@ urlpatterns = [
     path("r/<slug:code>/", views.region, name="region"),
     path("s/<int:pk>/", views.service_detail, name="service"),
     path("find/", views.search, name="search"),
+    path("find/r/<str:token>/", views.search_results, name="search-results"),
 ]

@@ -1,29 +1,31 @@
 """Public pages: thin views over named querysets; every lookup goes through published()."""
 
 from collections import defaultdict
+from urllib.parse import urlencode
 
 from django.core.paginator import Paginator
 from django.db.models import Count
-from django.http import Http404, HttpResponse
+from django.http import Http404, HttpResponse, HttpResponseRedirect, QueryDict
 from django.shortcuts import render
 from django.template.loader import render_to_string
+from django.urls import reverse
 from django.utils import timezone, translation
-from django.utils.html import escape
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_http_methods, require_safe
 
 from apps.core.pagecache import public_page
 from apps.core.security import same_origin_required
+from apps.referrals.templatetags.referrals import list_query_for, read_list
 
-from .cards import cards, entry_name, fragment, keep_page, kept_page, words_marker
+from . import results
+from .cards import card_scope, cards, entry_name, fragment, keep_page, kept_page
+from .emergency import emergency_numbers
 from .filters import ServiceFilter
-from .forms import SearchForm
+from .forms import ResultPageForm, SearchForm
 from .models import Channel, Region, Service, Taxonomy, TaxonomyTerm
 from .search import search_service_ids
 
 SEARCH_RESULTS = 20
-# The fields a search page depends on: the search form's and the filters'.
-SEARCH_CHOICES = (*SearchForm.base_fields, *ServiceFilter.base_filters)
 PAGE_SIZE = 20
 # The strip at the top of a region page stays short enough to read in seconds (D7).
 HELP_NOW_LINES = 6
@@ -40,7 +42,10 @@ def published_service_or_404(pk: int) -> Service:
 @require_safe
 @public_page
 def home(request):
-    countries = Region.objects.countries().order_by("code")
+    countries = [
+        (country, emergency_numbers(country.code))
+        for country in Region.objects.countries().order_by("code")
+    ]
     return render(request, "directory/home.html", {"countries": countries})
 
 
@@ -103,6 +108,8 @@ def region(request, code):
         "count": paginator.count,
         "counts": facet_counts(Service.objects.filter(pk__in=matching.values("pk"))),
         "help_now": help_now,
+        # Always shown, whatever the directory holds: from libphonenumber's metadata.
+        "emergency": emergency_numbers(place.country.code),
         "now": timezone.now(),
         "search_form": SearchForm(),
     }
@@ -124,49 +131,81 @@ def service_detail(request, pk):
     )
 
 
+class SeeOther(HttpResponseRedirect):
+    status_code = 303
+
+
 @csrf_exempt  # Visitors have no CSRF cookie (QE-12); the same-origin check replaces it.
 @same_origin_required
 @require_http_methods(["GET", "POST"])
 def search(request):
-    """Search words travel by POST only, so they never reach a URL or a log (QE-14)."""
+    """Search words travel by POST only, so they never reach a URL or a log (QE-14).
+
+    The answer is a 303 to an opaque result address that holds only the ids found
+    (decision 0010), so Back and reload show the results again, never the browser's
+    "Confirm Form Resubmission" page, and the words are neither in the address nor kept.
+    """
     if request.method == "GET":
         context = {"search_form": SearchForm(), "filter": ServiceFilter(queryset=Service.objects)}
         return render(request, "directory/search.html", context)
-    language = translation.get_language()
-    words = request.POST.get("q", "")
-    # Everything that decides the page: the same choices give the same page until
-    # something is published or a listing opens or closes (apps/directory/cards.py).
-    choices = {name: sorted(request.POST.getlist(name)) for name in SEARCH_CHOICES}
-    choices.update(q=" ".join(words.split()), path=request.get_full_path())
-    scope, key, kept = kept_page(request, entry_name("page", language, choices))
-    if kept is None:
-        response = search_results(request, scope, language)
-        if response.status_code != 200:
-            return response
-        kept = response.content.decode()
-        keep_page(key, kept)
-    return HttpResponse(kept.replace(words_marker(), escape(words)))
-
-
-def search_results(request, scope: str, language: str) -> HttpResponse:
-    """The results page, with a marker where it shows the words (``words_marker``)."""
     form = SearchForm(request.POST)
-    if not form.is_valid():
-        context = {"search_form": form, "filter": ServiceFilter(request.POST)}
-        return render(request, "directory/search.html", context, status=400)
-    place = form.cleaned_data["region"]
     service_filter = ServiceFilter(request.POST, queryset=Service.objects.all())
-    if not service_filter.is_valid():
+    if not form.is_valid() or not service_filter.is_valid():
+        place = form.cleaned_data.get("region") if form.is_valid() else None
         context = {"search_form": form, "filter": service_filter, "region": place}
         return render(request, "directory/search.html", context, status=400)
-    page = form.cleaned_data["page"] or 1
-    start = (page - 1) * SEARCH_RESULTS
-    # Publication and area are applied by the search itself; other filters narrow it.
+    language = translation.get_language()
+    place = form.cleaned_data["region"]
     filters = {name: sorted(request.POST.getlist(name)) for name in service_filter.filters}
+    ids = _found_ids(request, language, form.cleaned_data["q"], place, service_filter, filters)
+    token = results.create(ids, region=place.code if place else "", filters=filters)
+    if token is None:
+        # No cache to hold the result address (Redis away, RR-5): answer in this
+        # response instead, as a search did before; only Back is less comfortable.
+        return _results_page(request, ids, place, filters, page=1)
+    url = reverse("search-results", args=[token])
+    carried = request.GET.getlist("ids")
+    if carried:
+        url += "?" + urlencode({"ids": carried}, doseq=True)
+    return SeeOther(url)
+
+
+def _found_ids(request, language, words, place, service_filter, filters) -> list[int]:
+    """The ids the words find, best first; kept under an HMAC of the search (0009)."""
+    choices = {"q": " ".join(words.split()), "region": place.code if place else "", **filters}
+    _scope, key, kept = kept_page(request, entry_name("ids", language, choices))
+    if kept is not None:
+        return kept
+    # Publication and area are applied by the search itself; other filters narrow it.
     among = service_filter.qs if any(filters.values()) else None
-    matches = search_service_ids(form.cleaned_data["q"], language, among=among, region=place)
-    ids = list(matches[start : start + SEARCH_RESULTS + 1])
-    results = cards(ids[:SEARCH_RESULTS], scope)
+    matches = search_service_ids(words, language, among=among, region=place)
+    ids = list(matches[: results.MAX_IDS])
+    keep_page(key, ids)
+    return ids
+
+
+@require_safe
+def search_results(request, token):
+    """The results behind an opaque address: ids only, for 30 minutes (decision 0010)."""
+    entry = results.get(token)
+    if entry is None:
+        context = {"search_form": SearchForm(), "filter": ServiceFilter(queryset=Service.objects)}
+        return render(request, "directory/results_gone.html", context, status=404)
+    page_form = ResultPageForm(request.GET)
+    page = page_form.cleaned_data["page"] if page_form.is_valid() else None
+    place = Region.objects.filter(code=entry.region).first() if entry.region else None
+    return _results_page(request, entry.ids, place, entry.filters, page=page or 1)
+
+
+def _results_page(request, ids, place, filters, *, page) -> HttpResponse:
+    scope = card_scope(request)
+    language = translation.get_language()
+    start = (page - 1) * SEARCH_RESULTS
+    shown = cards(ids[start : start + SEARCH_RESULTS], scope, list_query_for(read_list(request)[0]))
+    data = QueryDict(mutable=True)
+    for name, values in filters.items():
+        data.setlist(name, values)
+    service_filter = ServiceFilter(data, queryset=Service.objects.all())
     filter_fields = fragment(
         scope,
         entry_name("filters", language, filters),
@@ -175,15 +214,15 @@ def search_results(request, scope: str, language: str) -> HttpResponse:
         ),
     )
     context = {
-        "search_form": form,
-        "search_words": words_marker(),
+        "search_form": SearchForm(),
         "filter": service_filter,
         "filter_fields": filter_fields,
         "region": place,
-        "results": results,
+        "results": shown,
         "first_result": start + 1,
-        "last_result": start + len(results),
-        "next_page": page + 1 if len(ids) > SEARCH_RESULTS else None,
+        "last_result": start + len(shown),
+        "previous_page": page - 1 if page > 1 else None,
+        "next_page": page + 1 if len(ids) > start + SEARCH_RESULTS else None,
         "searched": True,
     }
     return render(request, "directory/search.html", context)

@@ -81,6 +81,7 @@ def _render_build(request, *, form, services, status=200, sheet_form=None, **ext
         "open_form": OpenCodeForm(),
         "lifetime_days": code_lifetime().days,
         "max_services": MAX_SERVICES,
+        "list_page": True,  # the list's own errors are shown by the page itself
         **extra,
     }
     return render(request, "referrals/build.html", context, status=status)

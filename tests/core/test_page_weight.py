@@ -42,7 +42,11 @@ def test_every_public_page_is_under_30_kb_with_its_css_and_js(client, demo, lang
 
 def test_search_results_page_is_under_30_kb(client, demo):
     response = client.post(
-        "/en/find/", {"q": "Example"}, HTTP_ORIGIN="http://testserver", HTTP_ACCEPT_ENCODING="gzip"
+        "/en/find/",
+        {"q": "Example"},
+        HTTP_ORIGIN="http://testserver",
+        follow=True,
+        HTTP_ACCEPT_ENCODING="gzip",
     )
     assert response.status_code == 200
     assert len(response.content) < LIMIT

@@ -50,7 +50,7 @@ def test_static_files_and_redirects_are_not_stored_either(client, db):
 
 
 def test_search_and_language_switch_set_no_cookie(client, demo):
-    response = client.post("/fr/find/", {"q": "aide"}, HTTP_ORIGIN="http://testserver")
+    response = client.post("/fr/find/", {"q": "aide"}, HTTP_ORIGIN="http://testserver", follow=True)
     assert response.status_code == 200
     assert_private(response)
     assert not client.cookies
@@ -130,6 +130,7 @@ def test_search_words_never_reach_the_url_or_logs(client, demo, caplog):
         "/en/find/",
         {"q": "secretword"},
         HTTP_ORIGIN="http://testserver",
+        follow=True,
         HTTP_REFERER="http://testserver/en/?q=secretword",
         REMOTE_ADDR="203.0.113.77",
     )
@@ -162,7 +163,9 @@ def test_foreign_origin_search_is_refused_without_echo(client, demo):
         "/en/find/", {"q": "<script>x</script>"}, HTTP_ORIGIN="https://evil.example"
     )
     assert response.status_code == 403
-    assert b"script" not in response.content
+    assert b"<script>x" not in response.content
+    assert b"could not be sent" in response.content  # a page, with the exit control
+    assert b'class="exit-button"' in response.content
 
 
 def test_error_pages_do_not_echo_the_request(client, demo):

@@ -62,7 +62,9 @@ def test_no_public_page_shows_a_confidential_address(client, canaries, language)
 def test_search_never_matches_a_confidential_address(client, canaries, language):
     """SR-2: parts of a hidden address find nothing a random string would not."""
     random_hits = (
-        client.post(f"/{language}/find/", {"q": "qqqzzzxxy"}, HTTP_ORIGIN="http://testserver")
+        client.post(
+            f"/{language}/find/", {"q": "qqqzzzxxy"}, HTTP_ORIGIN="http://testserver", follow=True
+        )
         .content.decode()
         .count('class="card"')
     )
@@ -78,7 +80,7 @@ def test_search_never_matches_a_confidential_address(client, canaries, language)
     ]
     for probe in probes:
         body = client.post(
-            f"/{language}/find/", {"q": probe}, HTTP_ORIGIN="http://testserver"
+            f"/{language}/find/", {"q": probe}, HTTP_ORIGIN="http://testserver", follow=True
         ).content.decode()
         assert body.count('class="card"') == random_hits, probe
         # The search box shows the visitor's own words back; only the results matter.

@@ -179,7 +179,9 @@ def test_region_and_service_pages_of_generated_data_render(client, generated):
 
 def test_search_finds_a_realistic_share_of_services(client, db):
     generate(services=120)
-    response = client.post("/en/find/", {"q": "legal advice"}, HTTP_ORIGIN="http://testserver")
+    response = client.post(
+        "/en/find/", {"q": "legal advice"}, HTTP_ORIGIN="http://testserver", follow=True
+    )
     assert response.status_code == 200
     found = response.content.decode().count('href="/en/s/')
     assert 0 < found < Service.objects.published().count() / 2

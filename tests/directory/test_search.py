@@ -8,7 +8,9 @@ pytestmark = pytest.mark.postgres
 
 
 def results(client, language, query):
-    html = client.post(f"/{language}/find/", {"q": query}, HTTP_ORIGIN="http://testserver")
+    html = client.post(
+        f"/{language}/find/", {"q": query}, HTTP_ORIGIN="http://testserver", follow=True
+    )
     return re.findall(r'<h3 id="svc-\d+"><a href="[^"]+"><bdi>([^<]+)</bdi>', html.content.decode())
 
 
@@ -37,7 +39,9 @@ def test_arabic_search(client, demo, require_postgres):
 
 def test_websearch_syntax_and_operators_are_safe(client, demo, require_postgres):
     for query in ('"legal advice" -police', "or or or", "!!!", "a & | b", "'"):
-        response = client.post("/en/find/", {"q": query}, HTTP_ORIGIN="http://testserver")
+        response = client.post(
+            "/en/find/", {"q": query}, HTTP_ORIGIN="http://testserver", follow=True
+        )
         assert response.status_code == 200, query
 
 
@@ -90,7 +94,10 @@ def test_a_new_service_area_counts_in_region_search_at_once(client, demo, requir
 
     def in_lyon():
         html = client.post(
-            "/en/find/", {"q": "clinic", "region": "fr-ara-lyon"}, HTTP_ORIGIN="http://testserver"
+            "/en/find/",
+            {"q": "clinic", "region": "fr-ara-lyon"},
+            HTTP_ORIGIN="http://testserver",
+            follow=True,
         ).content.decode()
         return "Example Legal and Immigration Clinic" in html
 

@@ -119,12 +119,18 @@ def test_fifty_services_fit_in_a_list(client, demo):
 
 def test_the_add_to_list_button_keeps_the_list_already_in_the_address(demo):
     service = Service.objects.get(name_en=CLINIC)
-    request = RequestFactory().get("/en/r/fr/", {"ids": ["101", "102", "x"]})
+    request = RequestFactory().get("/en/r/fr/", {"ids": ["101", "102", "x"], "free": "on"})
     html = render_to_string("referrals/_add_to_list.html", {"service": service, "request": request})
-    assert 'method="get" action="/en/list/"' in html
-    # An unreadable list in the address is dropped, never an error on someone else's page.
+    # Adding reloads the same page with a longer list, so Back never loses a pick.
+    assert f'method="get" action="#svc-{service.pk}"' in html
+    # An unreadable list in the address is dropped (base.html says so), and with it the
+    # rest of that address.
     assert re.findall(r'name="ids" value="(\d+)"', html) == [str(service.pk)]
-    request = RequestFactory().get("/en/r/fr/", {"ids": ["101", "102"]})
+    request = RequestFactory().get("/en/r/fr/", {"ids": ["101", "102"], "free": "on"})
     html = render_to_string("referrals/_add_to_list.html", {"service": service, "request": request})
     assert re.findall(r'name="ids" value="(\d+)"', html) == ["101", "102", str(service.pk)]
+    assert '<input type="hidden" name="free" value="on">' in html  # the filters stay
     assert f'aria-describedby="svc-{service.pk}"' in html
+    request = RequestFactory().get("/en/r/fr/", {"ids": ["101", str(service.pk)]})
+    html = render_to_string("referrals/_add_to_list.html", {"service": service, "request": request})
+    assert "<form" not in html and "In your list" in html

@@ -3,8 +3,12 @@ from django import template
 from django.conf import settings
 from django.urls import translate_url
 from django.utils import formats, translation
+from django.utils.html import conditional_escape, format_html
+from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 
+from apps.core.security import FORM_TOKEN_FIELD
+from apps.core.security import form_token as new_form_token
 from apps.directory.validators import display_host
 
 register = template.Library()
@@ -62,13 +66,26 @@ def channel_status(channel, moment):
             return {"open": False, "text": _("Closed")}
         return None
     local_now = moment.astimezone(opening.tzinfo)
-    time = formats.time_format(opening, "TIME_FORMAT")
+    # The time is isolated, so "6:00 م" keeps its own order inside any sentence.
+    time = format_html("<bdi>{}</bdi>", formats.time_format(opening, "TIME_FORMAT"))
     if opening.date() == local_now.date():
-        text = _("Closed now · opens at %(time)s") % {"time": time}
+        text = conditional_escape(_("Closed now · opens at %(time)s")) % {"time": time}
     else:
-        day = formats.date_format(opening, "l")
-        text = _("Closed now · opens %(day)s at %(time)s") % {"day": day, "time": time}
-    return {"open": False, "text": text}
+        day = conditional_escape(formats.date_format(opening, "l"))
+        template = conditional_escape(_("Closed now · opens %(day)s at %(time)s"))
+        text = template % {"day": day, "time": time}
+    return {"open": False, "text": mark_safe(text)}  # noqa: S308 - every part escaped
+
+
+@register.simple_tag
+def time_range(opens, closes):
+    """ "09:00–17:00" with each time isolated (``<bdi>``): in a right-to-left page the
+    opening time comes first in reading order, and "6:00 م" is never read as "م 6:00"."""
+    return format_html(
+        '<bdi class="time">{}</bdi>–<bdi class="time">{}</bdi>',
+        formats.time_format(opens, "TIME_FORMAT"),
+        formats.time_format(closes, "TIME_FORMAT"),
+    )
 
 
 @register.filter
@@ -130,3 +147,27 @@ def _language_display(code):
     locale = babel_locale()
     base = code.split("-")[0]
     return locale.languages.get(base) or code
+
+
+@register.simple_tag
+def form_token():
+    """The hidden field that lets a browser without Sec-Fetch-Site send this form
+    (apps/core/security.py): a signed time, no cookie, nothing stored."""
+    return format_html(
+        '<input type="hidden" name="{}" value="{}">', FORM_TOKEN_FIELD, new_form_token()
+    )
+
+
+@register.simple_tag
+def served_areas(service):
+    """ "Serves: France, United Kingdom" or "Serves: Worldwide" (D1), in the reader's
+    language; nothing when no area is recorded."""
+    areas = list(service.areas.all())
+    if not areas:
+        return ""
+    if any(area.region_id is None for area in areas):
+        names = [_("Worldwide")]
+    else:
+        names = sorted({area.region.display_name for area in areas})
+    text = _("Serves: %(areas)s") % {"areas": ", ".join(names)}
+    return format_html('<p class="serves">{}</p>', text)

@@ -106,6 +106,9 @@ class ServiceQuerySet(models.QuerySet):
         # Into plain lists (to_attr): Django then builds no manager per row.
         return self.select_related("organization", "holiday_region").prefetch_related(
             models.Prefetch(
+                "areas", queryset=ServiceArea.objects.select_related("region__parent__parent")
+            ),
+            models.Prefetch(
                 "channels",
                 queryset=Channel.objects.order_by("position", "pk").prefetch_related(
                     models.Prefetch("periods", to_attr="period_list"),

@@ -71,7 +71,10 @@ def service_pks(params: dict):
     if params.get("open_now"):
         services = services.open_at(timezone.now())
     if params.get("search"):
-        return search_service_ids(params["search"], params["lang"], among=services)
+        # Machines get exactly the words they sent: no places, synonyms or corrections.
+        return search_service_ids(
+            params["search"], params["lang"], among=services, read_meaning=False
+        )
     if services is base:
         # No filter: count and page the published services directly.
         return services.order_by("pk").values_list("pk", flat=True)
