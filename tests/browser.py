@@ -104,7 +104,7 @@ class PageKind:
         with page.expect_navigation() as navigation:
             page.click(".search-form button[type=submit]")
         response = navigation.value
-        # The words go by POST; the answer is a 303 to the result address (decision 0010).
+        # The words go by POST; the answer is a 303 to the result address (decision 0011).
         sent = response.request.redirected_from or response.request
         assert sent.method == "POST"
         page.wait_for_selector(".result-count")

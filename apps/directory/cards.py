@@ -8,7 +8,7 @@ apps/core/pagecache.py):
 
 - the ids a search found, under an HMAC of the words and choices (keyed with the
   site's secret): the cache holds no search words (QE-14), and a repeated search costs
-  a cache read (the results page itself lives at an opaque address, decision 0010);
+  a cache read (the results page itself lives at an opaque address, decision 0011);
 - the filter choices as the visitor left them (a long form, slow to render);
 - each listing's card (name, organisation, summary, contact lines with "open now"), per
   language. The "Add to list" form, which carries the visitor's own list, is not part of

@@ -1,4 +1,4 @@
-"""Result addresses: where a search's answer lives for a while (decision 0010).
+"""Result addresses: where a search's answer lives for a while (decision 0011).
 
 A search is a POST (QE-14); its answer is a 303 to ``/find/r/<token>/``, so Back and
 reload fetch that address again instead of asking to resend a form. The token is random

@@ -142,7 +142,7 @@ def search(request):
     """Search words travel by POST only, so they never reach a URL or a log (QE-14).
 
     The answer is a 303 to an opaque result address that holds only the ids found
-    (decision 0010), so Back and reload show the results again, never the browser's
+    (decision 0011), so Back and reload show the results again, never the browser's
     "Confirm Form Resubmission" page, and the words are neither in the address nor kept.
     """
     if request.method == "GET":
@@ -186,7 +186,7 @@ def _found_ids(request, language, words, place, service_filter, filters) -> list
 
 @require_safe
 def search_results(request, token):
-    """The results behind an opaque address: ids only, for 30 minutes (decision 0010)."""
+    """The results behind an opaque address: ids only, for 30 minutes (decision 0011)."""
     entry = results.get(token)
     if entry is None:
         context = {"search_form": SearchForm(), "filter": ServiceFilter(queryset=Service.objects)}
