@@ -103,7 +103,7 @@ def test_keyboard_only_search_finds_services(browser, live_server, demo, viewpor
     with page.expect_navigation() as navigation:
         page.keyboard.press("Enter")
     response = navigation.value
-    # Sent by POST, answered with a 303 to an opaque result address (decision 0010).
+    # Sent by POST, answered with a 303 to an opaque result address (decision 0011).
     assert response.request.redirected_from.method == "POST"
     assert response.status == 200
     # The words stay out of the address bar (QE-14); the results are on the page.

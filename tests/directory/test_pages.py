@@ -166,7 +166,7 @@ def test_hostile_search_input_is_handled_and_escaped(client, demo, query):
         # never evaluated as a template.
         assert f'{box} value="{escape(query)}"' in html
     else:
-        # Results live at an address that holds no words, and do not show them (0010).
+        # Results live at an address that holds no words, and do not show them (0011).
         assert f"{box}>" in html
         assert response.redirect_chain[0][1] == 303
 
