@@ -13,6 +13,7 @@ from apps.curation.services import DEFAULT_CADENCE_DAYS
 from apps.directory.models import Service
 from apps.interchange.models import ImportJob
 from apps.interchange.services import import_job_approve
+from tests.interchange.importing import publish
 
 
 def run(path, **options):
@@ -20,7 +21,7 @@ def run(path, **options):
 
 
 def test_a_listing_last_verified_in_2005_is_overdue_at_once(db, coordinator, hsds_examples):
-    run(hsds_examples / "service_full.json", publish=True, username=coordinator.username)
+    publish(hsds_examples / "service_full.json", coordinator)
     service = Service.objects.get()
     assert service.assured_date == dt.date(2005, 1, 1)
     assert service.verify_by == dt.date(2005, 1, 1) + dt.timedelta(days=DEFAULT_CADENCE_DAYS)
@@ -47,12 +48,12 @@ def test_without_an_assured_date_the_clock_starts_on_the_day_it_is_published(
 def test_a_reimport_with_a_newer_assured_date_moves_the_date(
     db, coordinator, hsds_examples, tmp_path, assured
 ):
-    run(hsds_examples / "service_full.json", publish=True, username=coordinator.username)
+    publish(hsds_examples / "service_full.json", coordinator)
     document = json.loads((hsds_examples / "service_full.json").read_text())
     document["assured_date"] = assured
     source = tmp_path / "service.json"
     source.write_text(json.dumps(document))
-    run(source, publish=True, username=coordinator.username)
+    publish(source, coordinator)
     service = Service.objects.get()
     day = dt.date.fromisoformat(assured)
     assert service.verify_by == day + dt.timedelta(days=DEFAULT_CADENCE_DAYS)
