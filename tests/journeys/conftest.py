@@ -17,7 +17,6 @@ Rules for a journey test:
 """
 
 import time
-from contextlib import contextmanager
 from dataclasses import dataclass, field
 
 import pytest
@@ -46,8 +45,40 @@ class Site:
     staff: dict = field(default_factory=dict)  # name -> User
 
 
+@pytest.fixture(scope="session")
+def journey_database(django_db_setup, django_db_blocker):
+    """The test database for journeys, even when no other test in this run asked for one.
+
+    pytest-django creates test databases only for runs that include a test marked
+    ``django_db`` (or using ``db``/``live_server``); journey steps use neither, because
+    both would reset the module's data after every step. The server's request threads
+    close their database connections after every request (``CONN_MAX_AGE = 0``): a
+    connection kept open by a browser's keep-alive socket would otherwise outlive the
+    module and block the flush, or dropping the test database on PostgreSQL.
+    """
+    from django.conf import settings
+    from django.db import connection
+    from django.test.utils import setup_databases, teardown_databases
+
+    saved_age = connection.settings_dict.get("CONN_MAX_AGE")
+    with django_db_blocker.unblock():
+        config = None
+        name = connection.settings_dict["NAME"]
+        if name != connection.creation._get_test_db_name() and not name.startswith("file:memorydb"):
+            config = setup_databases(verbosity=0, interactive=False, aliases={"default"})
+        settings.DATABASES["default"]["CONN_MAX_AGE"] = 0
+        connection.settings_dict["CONN_MAX_AGE"] = 0
+        try:
+            yield
+        finally:
+            settings.DATABASES["default"]["CONN_MAX_AGE"] = saved_age
+            connection.settings_dict["CONN_MAX_AGE"] = saved_age
+            if config is not None:
+                teardown_databases(config, verbosity=0)
+
+
 @pytest.fixture(scope="module")
-def site(django_db_setup, django_db_blocker):
+def site(journey_database, django_db_blocker):
     """One live server with the demo directory and the journey cast, for a whole module.
 
     The data is committed (the server thread reads it), so the module flushes the
@@ -56,13 +87,15 @@ def site(django_db_setup, django_db_blocker):
     which would flush the database after every test.
     """
     from django.conf import settings
+    from django.core.cache import cache
     from pytest_django.live_server_helper import LiveServer
 
     from apps.directory.demo import load_demo
 
     saved_hashers = settings.PASSWORD_HASHERS
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-    with django_db_blocker.unblock(), _test_database():
+    with django_db_blocker.unblock():
+        cache.clear()
         load_demo()
         staff = make_cast()
         server = LiveServer("localhost")
@@ -71,33 +104,8 @@ def site(django_db_setup, django_db_blocker):
         finally:
             server.stop()
             call_command("flush", interactive=False, verbosity=0)
+            cache.clear()
     settings.PASSWORD_HASHERS = saved_hashers
-    from django.core.cache import cache
-
-    cache.clear()
-
-
-@contextmanager
-def _test_database():
-    """The test database, even when no other test in this run asked for one.
-
-    pytest-django creates test databases only for runs that include a test marked
-    ``django_db`` (or using ``db``/``live_server``); journey steps use neither, because
-    both would reset the module's data after every step.
-    """
-    from django.db import connection
-    from django.test.utils import setup_databases, teardown_databases
-
-    if connection.creation._get_test_db_name() == connection.settings_dict["NAME"] or (
-        connection.settings_dict["NAME"].startswith("file:memorydb")
-    ):
-        yield
-        return
-    config = setup_databases(verbosity=0, interactive=False, aliases={"default"})
-    try:
-        yield
-    finally:
-        teardown_databases(config, verbosity=0)
 
 
 @pytest.fixture(autouse=True)
