@@ -511,7 +511,7 @@ class Mapper:
         self.translation_mark(planned, obj, language)
         self.channels(planned, obj, language)
         self.put(planned, "languages", self.service_languages(obj), origin)
-        self.put(planned, "areas", self.areas(obj), origin)
+        self.put(planned, "areas", self.areas(obj, language), origin)
         self.put(planned, "terms", self.attributes(obj, language), origin)
         self.cost_options(planned, obj, language)
         self.service_at_locations(planned, obj, organization_id, language)
@@ -750,7 +750,7 @@ class Mapper:
                     rows[code] = [code, row.get("through_interpreter") is True]
         return [rows[code] for code in sorted(rows)]
 
-    def areas(self, obj: dict) -> list:
+    def areas(self, obj: dict, language: str) -> list:
         codes = set()
         for area in obj.get("service_areas") or []:
             if not isinstance(area, dict):
@@ -759,7 +759,10 @@ class Mapper:
             if area.get("scope") == "international":
                 codes.add(ServiceArea.ANYWHERE)
             elif area.get("region_code"):
-                codes.add(Ref("region_code", str(area["region_code"]).strip()))
+                code = str(area["region_code"]).strip()
+                codes.add(Ref("region_code", code))
+                if area.get("region_kind") == "locality":
+                    self.locality(code, area, language)
             else:
                 self.report.warn(
                     origin_of(area),
@@ -767,6 +770,19 @@ class Mapper:
                     _("A service area without a region code cannot be matched: not imported."),
                 )
         return sorted(codes, key=lambda c: c if isinstance(c, str) else c.source_id)
+
+    def locality(self, code: str, area: dict, language: str) -> None:
+        """A locality named by a service area (``region_kind``), for a directory that lacks
+        it: ISO codes name countries and subdivisions, but a locality is only known by the
+        code and name the export gives it. Its parent is the longest leading part of its
+        code that is a region (``fr-ara-lyon`` is in ``FR-ARA``); planning checks that."""
+        name = str(area.get("name") or "").strip()
+        planned = self.record("region", code, origin_of(area))
+        planned.extra["locality"] = True
+        planned.create_only.setdefault("code", code)
+        planned.create_only.setdefault("kind", "locality")
+        if name:
+            planned.create_only[f"name_{language.replace('-', '_')}"] = name
 
     def attributes(self, obj: dict, language: str) -> list:
         terms = []
