@@ -616,6 +616,10 @@ def _by(rows, key):
 
 def nest(tables: dict[str, list[dict]], language: str) -> Bundle:
     """The nested service documents the tables describe (``tabular.service_rows`` reversed)."""
+    for table in tabular.NAMED_DESCRIPTION:
+        for row in tables.get(table, []):
+            if row.get("description") is not None and row.get("description") == row.get("name"):
+                del row["description"]  # the export's stand-in for "no description"
     languages_of = {
         key: _by(tables["language"], key) for key in ("service_id", "phone_id", "contact_id")
     }
