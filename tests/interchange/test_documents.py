@@ -112,7 +112,10 @@ def test_an_exception_is_a_dated_schedule_that_replaces_the_day(demo):
     dated = {s["valid_from"]: s for s in document["schedules"] if "valid_from" in s}
     assert dated["2026-12-24"]["valid_to"] == "2026-12-24"
     assert dated["2026-12-24"]["closed"] is False
-    assert (dated["2026-12-24"]["opens_at"], dated["2026-12-24"]["closes_at"]) == ("10:00:00", "14:00:00")
+    assert (dated["2026-12-24"]["opens_at"], dated["2026-12-24"]["closes_at"]) == (
+        "10:00:00",
+        "14:00:00",
+    )
     assert dated["2026-12-31"]["closed"] is True and "opens_at" not in dated["2026-12-31"]
     assert document["holiday_region"] == "GB-ENG"
     [voice] = by_kind(document, "voice")

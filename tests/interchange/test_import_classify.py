@@ -77,7 +77,11 @@ def test_a_document_that_cannot_be_classified_is_refused(db, coordinator, tmp_pa
 def test_a_location_document_is_refused_with_advice(db, coordinator, hsds_examples, tmp_path):
     path = tmp_path / "services.json"
     shutil.copy(hsds_examples / "location.json", path)
-    refuses(path, coordinator, "This is an HSDS location: import the services")
+    refuses(
+        path,
+        coordinator,
+        "This is an HSDS location or service-at-location record: import the services",
+    )
 
 
 def test_an_empty_page_is_an_error_not_nothing_to_change(db, coordinator, tmp_path):

@@ -301,6 +301,10 @@ def _time(value) -> str:
     return dt.time.fromisoformat(text).replace(tzinfo=None).isoformat()
 
 
+# Flags Waymark keeps as "not known" (null) when the source does not say.
+NOT_KNOWN = {"is_free", "is_24_7"}
+
+
 class Mapper:
     """Reads bundles into planned records, keyed by (kind, HSDS id)."""
 
@@ -377,6 +381,10 @@ class Mapper:
         if hsds_name not in obj:
             return
         value = obj[hsds_name]
+        if kind is bool and value is None:
+            if ours in NOT_KNOWN:
+                self.put(planned, ours, None, origin_of(obj))
+            return
         if kind is bool:
             if not isinstance(value, bool):
                 self.report.error(origin_of(obj), hsds_name, _("Expected true or false."))
@@ -491,7 +499,9 @@ class Mapper:
         )
         self.scalar(planned, obj, "is_free", "is_free", bool)
         zone = obj.get("time_zone")
-        if zone is not None:
+        if zone is None:
+            planned.create_only["time_zone"] = ""  # not known: never UTC by default
+        else:
             if zone in _time_zones():
                 self.put(planned, "time_zone", zone, origin)
             else:
@@ -675,6 +685,10 @@ class Mapper:
             planned = self.records[("channel", cid)]
             if found["always"] and "is_24_7" not in planned.values:
                 planned.values["is_24_7"] = True
+            if "is_24_7" not in planned.values and not (
+                found["always"] or found["periods"] or found["exceptions"]
+            ):
+                planned.create_only["is_24_7"] = None  # no flag and no hours: not known
             always = planned.values.get("is_24_7") or found["always"]
             periods = sorted({tuple(p) for p in found["periods"]}) if not always else []
             self.put(planned, "periods", [list(p) for p in periods], origin_of(obj))

@@ -415,10 +415,9 @@ def _classify(name: str, items: list[dict], bundle: Bundle, report: Report) -> N
                 where,
                 "",
                 _(
-                    "This is an HSDS %(kind)s: import the services (with their locations) "
-                    "or the organisations instead."
-                )
-                % {"kind": kind.replace("_", " ")},
+                    "This is an HSDS location or service-at-location record: import the "
+                    "services (with their locations) or the organisations instead."
+                ),
             )
         else:
             report.error(
