@@ -82,8 +82,7 @@ def test_what_the_source_says_is_kept(db, coordinator, tmp_path):
 )
 def test_the_public_page_says_not_known_rather_than_no(imported, client, lang, free, zone, hours):
     with translation.override(lang):
-        url = reverse("service", args=[imported.pk])
-    page = client.get(url).content.decode()
+        page = client.get(reverse("service", args=[imported.pk])).content.decode()
     for text in (free, zone, hours):
         assert text in page
     assert "Closed" not in page and "Fermé" not in page

@@ -403,10 +403,22 @@ def _hint(name: str) -> str | None:
 
 
 def _classify(name: str, items: list[dict], bundle: Bundle, report: Report) -> None:
-    """Put each object of a document where its content says it belongs."""
+    """Put each object of a document where its content says it belongs. An object that
+    says too little ({id, name, description}) is what the document's other objects name
+    it as: a service's ``organization_id``, a term's ``taxonomy_id``."""
     hint = _hint(name)
+    kinds = [kind_of(item, hint) for item in items]
+    named = {
+        str(item.get(key)): kind
+        for item, item_kind in zip(items, kinds, strict=True)
+        for key, kind, by in (
+            ("organization_id", "organization", "service"),
+            ("taxonomy_id", "taxonomy", "taxonomy_term"),
+        )
+        if item_kind == by and item.get(key)
+    }
     for index, item in enumerate(items):
-        kind = kind_of(item, hint)
+        kind = kinds[index] or named.get(str(item.get("id")))
         where = item.get(SOURCE, (name, f"/{index}"))
         if kind in IMPORTED:
             getattr(bundle, IMPORTED[kind]).append(item)
