@@ -86,7 +86,7 @@ def _boundaries(generation: str) -> tuple[list[dt.time], list[str]]:
         for model in (OpeningPeriod, ScheduleException):
             for opens, closes in model.objects.values_list("opens", "closes").distinct():
                 times.update(t for t in (opens, closes) if t is not None)
-        zones = sorted(set(Service.objects.values_list("time_zone", flat=True).distinct()))
+        zones = sorted(set(Service.objects.values_list("time_zone", flat=True).distinct()) - {""})
         cached = (sorted(times), zones or ["UTC"])
         cache.set(key, cached, None)
     _local_boundaries.clear()

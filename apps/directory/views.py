@@ -4,7 +4,7 @@ from collections import defaultdict
 from urllib.parse import urlencode
 
 from django.core.paginator import Paginator
-from django.db.models import Count
+from django.db.models import Count, F
 from django.http import Http404, HttpResponse, HttpResponseRedirect, QueryDict
 from django.shortcuts import render
 from django.template.loader import render_to_string
@@ -97,7 +97,7 @@ def region(request, code):
         Channel.objects.help_now()
         .filter(service__in=base.values("pk"))
         .select_related("service")
-        .order_by("-is_24_7", "position", "pk")[:HELP_NOW_LINES]
+        .order_by(F("is_24_7").desc(nulls_last=True), "position", "pk")[:HELP_NOW_LINES]
     )
     context = {
         "region": place,

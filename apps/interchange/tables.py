@@ -172,8 +172,8 @@ TABLES: dict[str, tuple[str, str, list[tuple[str, str, str | None]]]] = {
             ("bymonthday", S, None),
             ("byyearday", S, None),
             ("description", S, None),
-            ("opens_at", "time", "%H:%M"),
-            ("closes_at", "time", "%H:%M"),
+            ("opens_at", "time", None),
+            ("closes_at", "time", None),
             ("schedule_link", S, "uri"),
             ("attending_type", S, None),
             ("notes", S, None),
@@ -313,4 +313,71 @@ FOREIGN_KEYS = {
     "cost_option": {"service_id": "service"},
     "attribute": {"taxonomy_term_id": "taxonomy_term"},
     "taxonomy_term": {"taxonomy_id": "taxonomy", "parent_id": "taxonomy_term"},
+}
+# The official descriptor's constraints (examples/csv/datapackage.json), beyond every
+# id being required and unique; tests/interchange/test_frictionless.py checks them there.
+REQUIRED = {
+    "organization": ["name", "description"],
+    "program": ["organization_id", "name", "description"],
+    "service": ["organization_id", "name", "status"],
+    "attribute": ["link_id", "taxonomy_term_id", "link_entity"],
+    "service_at_location": ["service_id", "location_id"],
+    "location": ["location_type"],
+    "phone": ["number"],
+    "address": ["address_1", "city", "state_province", "postal_code", "country", "address_type"],
+    "taxonomy_term": ["name", "description"],
+    "metadata": [
+        "resource_id",
+        "resource_type",
+        "last_action_date",
+        "last_action_type",
+        "field_name",
+        "previous_value",
+        "replacement_value",
+        "updated_by",
+    ],
+    "cost_option": ["service_id"],
+    "organization_identifier": ["organization_id", "identifier_type", "identifier"],
+    "taxonomy": ["name", "description"],
+}
+ENUMS = {
+    "service": {"status": ["active", "inactive", "defunct", "temporarily closed"]},
+    "location": {"location_type": ["physical", "postal", "virtual"]},
+    "address": {"address_type": ["physical", "postal", "virtual"]},
+    "schedule": {"wkst": ["MO", "TU", "WE", "TH", "FR", "SA", "SU"], "freq": ["WEEKLY", "MONTHLY"]},
+}
+UNIQUE = {"program": ["organization_id"], "taxonomy_term": ["code"]}
+OFFICIAL_FOREIGN_KEYS = {
+    "program": {"organization_id": "organization"},
+    "service": {"organization_id": "organization", "program_id": "program"},
+    "attribute": {"taxonomy_term_id": "taxonomy_term"},
+    "service_at_location": {"service_id": "service", "location_id": "location"},
+    "location": {"organization_id": "organization"},
+    "phone": {
+        "contact_id": "contact",
+        "location_id": "location",
+        "organization_id": "organization",
+        "service_id": "service",
+        "service_at_location_id": "service_at_location",
+    },
+    "contact": {
+        "location_id": "location",
+        "organization_id": "organization",
+        "service_id": "service",
+        "service_at_location_id": "service_at_location",
+    },
+    "address": {"location_id": "location"},
+    "schedule": {
+        "location_id": "location",
+        "service_id": "service",
+        "service_at_location_id": "service_at_location",
+    },
+    "funding": {"organization_id": "organization", "service_id": "service"},
+    "service_area": {"service_id": "service"},
+    "required_document": {"service_id": "service"},
+    "language": {"location_id": "location", "phone_id": "phone", "service_id": "service"},
+    "accessibility": {"location_id": "location"},
+    "taxonomy_term": {"taxonomy_id": "taxonomy"},
+    "cost_option": {"service_id": "service"},
+    "organization_identifier": {"organization_id": "organization"},
 }

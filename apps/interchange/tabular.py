@@ -20,7 +20,7 @@ from pathlib import Path
 
 from apps.interchange import profile
 
-from .tables import FOREIGN_KEYS, TABLES
+from .tables import ENUMS, FOREIGN_KEYS, OFFICIAL_FOREIGN_KEYS, REQUIRED, TABLES, UNIQUE
 
 # Arrays of a service document that become tables of their own.
 NESTED = {
@@ -32,6 +32,10 @@ NESTED = {
 }
 
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+# HSDS requires a description of these; where Waymark has none, the row repeats its name
+# (an empty cell is a missing value in a Tabular Data Package). ``reading.nest`` drops a
+# description equal to the name again.
+NAMED_DESCRIPTION = ("organization", "program", "taxonomy", "taxonomy_term")
 E164 = re.compile(r"\+[1-9][0-9]{1,14}")
 
 
@@ -114,6 +118,8 @@ class TableWriter:
 
     def add(self, table: str, row: dict) -> None:
         writer, spec = self._writers[table]
+        if table in NAMED_DESCRIPTION and not row.get("description"):
+            row = {**row, "description": row.get("name")}
         writer.writerow([_cell(row.get(name), kind) for name, kind, _format in spec])
 
     def add_service(self, service: dict) -> None:
@@ -133,13 +139,25 @@ def _cell(value, kind: str) -> str:
     return neutralise(str(value))
 
 
-def _field(name: str, kind: str, fmt: str | None) -> dict:
+def _field(table: str, name: str, kind: str, fmt: str | None) -> dict:
     field = {"name": name, "type": kind}
     if fmt:
         field["format"] = fmt
-    if name == "id":
-        field["constraints"] = {"required": True, "unique": True}
+    constraints = {}
+    if name == "id" or name in REQUIRED.get(table, ()):
+        constraints["required"] = True
+    if name == "id" or name in UNIQUE.get(table, ()):
+        constraints["unique"] = True
+    if name in ENUMS.get(table, {}):
+        constraints["enum"] = ENUMS[table][name]
+    if constraints:
+        field["constraints"] = constraints
     return field
+
+
+def foreign_keys(table: str) -> dict[str, str]:
+    """The official links of a table and those the export keeps by construction."""
+    return {**OFFICIAL_FOREIGN_KEYS.get(table, {}), **FOREIGN_KEYS.get(table, {})}
 
 
 def datapackage(*, language: str, profile_url: str) -> dict:
@@ -147,14 +165,14 @@ def datapackage(*, language: str, profile_url: str) -> dict:
     resources = []
     for table, (path, _schema_file, _official) in TABLES.items():
         schema = {
-            "fields": [_field(*column) for column in columns(table)],
+            "fields": [_field(table, *column) for column in columns(table)],
             "primaryKey": "id",
         }
-        links = FOREIGN_KEYS.get(table, {})
+        links = foreign_keys(table)
         if links:
             schema["foreignKeys"] = [
                 {"fields": name, "reference": {"resource": target, "fields": "id"}}
-                for name, target in links.items()
+                for name, target in sorted(links.items())
             ]
         resources.append(
             {

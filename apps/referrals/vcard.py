@@ -63,7 +63,8 @@ def service_vcard(
             components = ["", "", place.street, place.city, "", place.postal_code, place.country]
             lines.append("ADR:" + ";".join(escape(c) for c in components))
     if notes:
-        zone = _("Hours are local time (%(zone)s).") % {"zone": service.time_zone}
-        lines.append(f"NOTE:{escape(' '.join([*notes, zone]))}")
+        if service.time_zone:
+            notes.append(_("Hours are local time (%(zone)s).") % {"zone": service.time_zone})
+        lines.append(f"NOTE:{escape(' '.join(notes))}")
     lines.append("END:VCARD")
     return "".join(fold(line) + "\r\n" for line in lines)

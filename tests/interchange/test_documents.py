@@ -93,7 +93,7 @@ def test_a_24_7_line_is_one_all_week_schedule(demo):
     [schedule] = [s for s in document["schedules"] if s["channel_id"] == voice["id"]]
     assert voice["is_24_7"] and voice["get_help_now"] and voice["is_free"]
     assert schedule["byday"] == "MO,TU,WE,TH,FR,SA,SU"
-    assert (schedule["opens_at"], schedule["closes_at"]) == ("00:00", "23:59")
+    assert (schedule["opens_at"], schedule["closes_at"]) == ("00:00:00", "23:59:00")
     assert schedule["freq"] == "WEEKLY" and schedule["time_zone"] == "Europe/Paris"
 
 
@@ -102,7 +102,7 @@ def test_a_period_past_midnight_keeps_its_earlier_closing_time(demo):
     [chat] = by_kind(document, "chat")
     hours = [s for s in document["schedules"] if s["channel_id"] == chat["id"]]
     assert [s["byday"] for s in hours] == ["MO", "TU", "WE", "TH", "FR"]
-    assert {(s["opens_at"], s["closes_at"]) for s in hours} == {("18:00", "02:00")}
+    assert {(s["opens_at"], s["closes_at"]) for s in hours} == {("18:00:00", "02:00:00")}
 
 
 def test_an_exception_is_a_dated_schedule_that_replaces_the_day(demo):
@@ -112,7 +112,10 @@ def test_an_exception_is_a_dated_schedule_that_replaces_the_day(demo):
     dated = {s["valid_from"]: s for s in document["schedules"] if "valid_from" in s}
     assert dated["2026-12-24"]["valid_to"] == "2026-12-24"
     assert dated["2026-12-24"]["closed"] is False
-    assert (dated["2026-12-24"]["opens_at"], dated["2026-12-24"]["closes_at"]) == ("10:00", "14:00")
+    assert (dated["2026-12-24"]["opens_at"], dated["2026-12-24"]["closes_at"]) == (
+        "10:00:00",
+        "14:00:00",
+    )
     assert dated["2026-12-31"]["closed"] is True and "opens_at" not in dated["2026-12-31"]
     assert document["holiday_region"] == "GB-ENG"
     [voice] = by_kind(document, "voice")
@@ -256,5 +259,5 @@ def test_weekly_periods_map_to_byday_codes(db):
     service = queries.with_documents(Service.objects.filter(pk=channel.service_id)).get()
     document = documents.service_document(service, documents.Context.load("en"))
     assert [s["byday"] for s in document["schedules"]] == ["MO", "TU", "WE", "TH", "FR", "SA", "SU"]
-    assert document["schedules"][0]["closes_at"] == "12:30"
+    assert document["schedules"][0]["closes_at"] == "12:30:00"
     assert document["schedules"][0]["description"] == "Monday 09:00–12:30"

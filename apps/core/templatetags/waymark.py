@@ -55,7 +55,10 @@ def host_of(url):
 
 @register.simple_tag
 def channel_status(channel, moment):
-    """ "Open now", "Opens Monday 09:00" or nothing, in the channel's own time zone."""
+    """ "Open now", "Opens Monday 09:00" or nothing, in the channel's own time zone
+    (nothing when that time zone is not known: never "Closed" for want of it)."""
+    if channel.zone is None:
+        return None
     if channel.is_24_7 and channel.is_open(moment):
         return {"open": True, "text": _("Open 24 hours")}
     if channel.is_open(moment):

@@ -42,6 +42,8 @@ class ChannelQuerySet(models.QuerySet):
         zones = {}
         pairs = Service.objects.order_by().values_list("time_zone", "holiday_region__code")
         for zone, holiday_region in pairs.distinct():
+            if not zone:
+                continue  # not known: never judged open
             zones.setdefault(zone, set()).discard(None)
             if holiday_region:
                 zones[zone].add(holiday_region)
@@ -93,10 +95,10 @@ class ChannelQuerySet(models.QuerySet):
 
         return (
             (Q(is_24_7=True) & ~Exists(exception_on(today)))
-            | (Q(is_24_7=False) & regular_day(today) & periods(today, starts_today))
+            | (~Q(is_24_7=True) & regular_day(today) & periods(today, starts_today))
             | exceptions(today, starts_today)
             | (
-                Q(is_24_7=False)
+                ~Q(is_24_7=True)
                 & regular_day(yesterday)
                 & periods(yesterday, spills_from_yesterday)
             )
@@ -151,9 +153,12 @@ class Channel(models.Model):
     languages = models.ManyToManyField(
         "directory.Language", blank=True, related_name="channels", verbose_name=_("languages")
     )
-    is_24_7 = models.BooleanField(_("open 24 hours, 7 days"), default=False, db_index=True)
+    # None: not known (an import that gave neither the flag nor hours), never read as "no".
+    is_24_7 = models.BooleanField(
+        _("open 24 hours, 7 days"), null=True, blank=True, default=False, db_index=True
+    )
     closed_on_public_holidays = models.BooleanField(_("closed on public holidays"), default=False)
-    is_free = models.BooleanField(_("free to contact"), default=False)
+    is_free = models.BooleanField(_("free to contact"), null=True, blank=True, default=None)
     get_help_now = models.BooleanField(
         _("show under “get help now”"),
         default=False,
@@ -173,8 +178,9 @@ class Channel(models.Model):
 
     # --- hours, judged in the service's time zone ---------------------------------
     @property
-    def zone(self) -> ZoneInfo:
-        return ZoneInfo(self.service.time_zone)
+    def zone(self) -> ZoneInfo | None:
+        """The service's time zone; None when not known (hours are then never "open")."""
+        return ZoneInfo(self.service.time_zone) if self.service.time_zone else None
 
     def hours(self) -> tuple[list, list]:
         """The weekly periods and dated exceptions, read once per question asked (or
@@ -198,6 +204,8 @@ class Channel(models.Model):
         return [(p.opens, p.closes) for p in periods if p.weekday == weekday]
 
     def is_open(self, moment: dt.datetime, hours=None) -> bool:
+        if self.zone is None:
+            return False  # hours in an unknown time zone say nothing about now
         hours = hours or self.hours()
         local = moment.astimezone(self.zone)
         today, now = local.date(), local.time()
@@ -212,9 +220,9 @@ class Channel(models.Model):
     def next_opening(self, moment: dt.datetime) -> dt.datetime | None:
         """When it next opens, within a week; None if it is open or has no hours."""
         hours = self.hours()
-        if self.is_open(moment, hours):
-            return None
         zone = self.zone
+        if zone is None or self.is_open(moment, hours):
+            return None
         local = moment.astimezone(zone)
         for offset in range(8):
             day = local.date() + dt.timedelta(days=offset)

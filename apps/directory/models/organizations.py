@@ -138,11 +138,16 @@ class Service(models.Model):
         default=PublicationStatus.DRAFT,
         db_index=True,
     )
-    is_free = models.BooleanField(_("free of charge"), default=False, db_index=True)
+    # None: not known (an import that did not say), never read as "no".
+    is_free = models.BooleanField(
+        _("free of charge"), null=True, blank=True, default=None, db_index=True
+    )
+    # Empty: not known (an import that did not say); hours are then never called open.
     time_zone = models.CharField(
         _("time zone"),
         max_length=64,
         default="UTC",
+        blank=True,
         help_text=_("Opening hours are given in this time zone (for example Europe/Paris)."),
     )
     holiday_region = models.ForeignKey(

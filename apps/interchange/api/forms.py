@@ -39,8 +39,23 @@ class BooleanParameter(forms.TypedChoiceField):
         return super().to_python(value).lower()
 
 
+class UUIDParameter(forms.UUIDField):
+    """A UUID; given empty (``?parent_id=``) it is malformed, not "no filter"."""
+
+    empty_values = [None]
+
+    def __init__(self, **kwargs):
+        super().__init__(required=False, **kwargs)
+
+    def to_python(self, value):
+        return None if value is None else super().to_python(value)
+
+
 class ApiQuery(forms.Form):
     """Parameters every endpoint accepts: the content language."""
+
+    # Free text, where an empty value is a value (the OpenAPI document allows it).
+    MAY_BE_EMPTY = frozenset({"search", "region"})
 
     lang = forms.ChoiceField(
         required=False, error_messages={"invalid_choice": "Unknown content language."}
@@ -65,6 +80,11 @@ class ApiQuery(forms.Form):
         if any(len(params.getlist(name)) > 1 for name in params):
             raise ApiError(400, "Give each parameter at most once.")
         data = dict(params.items())
+        empty = sorted(n for n, v in data.items() if v == "" and n not in cls.MAY_BE_EMPTY)
+        if empty:
+            # ``?lang=`` or ``?parent_id=`` is a malformed value, not a missing one.
+            details = {name: ["Give a value or leave the parameter out."] for name in empty}
+            raise ApiError(400, "Invalid parameters.", details)
         if "lang" in data:
             data["lang"] = data["lang"].lower()
         form = cls(data)
@@ -82,8 +102,8 @@ class PageQuery(ApiQuery):
     per_page = forms.IntegerField(required=False, min_value=1, max_value=MAX_PER_PAGE)
     format = forms.ChoiceField(
         required=False,
-        choices=[("json", "json")],
-        error_messages={"invalid_choice": "Only the json format is offered."},
+        choices=[("json", "json"), ("ndjson", "ndjson")],
+        error_messages={"invalid_choice": "Use json or ndjson."},
     )
     search = forms.CharField(required=False, max_length=MAX_QUERY_LENGTH)
 
@@ -108,11 +128,14 @@ class ModifiedAfterField(forms.CharField):
 
 
 class ServiceFilters(PageQuery):
-    taxonomy_term_id = forms.UUIDField(required=False)
-    taxonomy_id = forms.UUIDField(required=False)
-    organization_id = forms.UUIDField(required=False)
+    taxonomy_term_id = UUIDParameter()
+    taxonomy_id = UUIDParameter()
+    organization_id = UUIDParameter()
     modified_after = ModifiedAfterField(required=False, max_length=40)
     full = BooleanParameter()
+
+
+UNKNOWN_REGION = object()
 
 
 class ServiceQuery(ServiceFilters):
@@ -129,15 +152,13 @@ class ServiceQuery(ServiceFilters):
         code = self.cleaned_data["region"]
         if not code:
             return None
-        try:
-            return Region.objects.get(code__iexact=code)
-        except Region.DoesNotExist:
-            raise forms.ValidationError("Unknown region code.") from None
+        # An unknown code serves nothing (an empty page), as an unknown id does.
+        return Region.objects.filter(code__iexact=code).first() or UNKNOWN_REGION
 
     def clean(self):
         data = super().clean()
-        if data.get("minimal") and data.get("full"):
-            raise forms.ValidationError("Ask for minimal or full, not both.")
+        if data.get("minimal"):
+            data["full"] = False  # minimal wins (documented in openapi.json)
         return data
 
 
@@ -149,7 +170,12 @@ class OrganizationQuery(ApiQuery):
     full_service = BooleanParameter()
 
 
+class OrganizationListQuery(PageQuery):
+    full = BooleanParameter()
+    full_service = BooleanParameter()
+
+
 class TaxonomyTermQuery(PageQuery):
-    taxonomy_id = forms.UUIDField(required=False)
-    parent_id = forms.UUIDField(required=False)
+    taxonomy_id = UUIDParameter()
+    parent_id = UUIDParameter()
     top_only = BooleanParameter()

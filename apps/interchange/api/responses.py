@@ -82,12 +82,30 @@ def _too_many(request, decision):
     return error_response(429, "Too many requests; retry after the time in Retry-After.")
 
 
+def _readable_anywhere(view):
+    """CORS for anonymous reads: any web page may read a GET or HEAD answer (errors and
+    429s too), never with credentials: no ``Access-Control-Allow-Credentials``, so a
+    browser sends no cookies with such a request and the API sets none."""
+
+    @wraps(view)
+    def wrapper(request, *args, **kwargs):
+        response = view(request, *args, **kwargs)
+        if request.method in ("GET", "HEAD"):
+            response["Access-Control-Allow-Origin"] = "*"
+            response["Access-Control-Expose-Headers"] = "Content-Language, Retry-After"
+        return response
+
+    return wrapper
+
+
 def api_view(view):
-    """GET and HEAD only, rate-limited, ``ApiError`` turned into its JSON answer."""
+    """GET and HEAD only, rate-limited, readable from any origin without credentials,
+    ``ApiError`` turned into its JSON answer."""
 
     # Nothing here changes state, so no CSRF check: a stray POST gets the JSON 405, not
     # the site's CSRF page.
     @csrf_exempt
+    @_readable_anywhere
     @rate_limited(_limiter, on_limited=_too_many)
     @wraps(view)
     def wrapper(request, *args, **kwargs):

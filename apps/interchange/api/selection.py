@@ -17,6 +17,8 @@ from apps.directory.search import language_codes, search_service_ids
 from apps.interchange.hsds import queries
 from apps.interchange.hsds.ids import resolve
 
+from .forms import UNKNOWN_REGION
+
 NOTHING = object()
 
 
@@ -64,6 +66,8 @@ def service_pks(params: dict):
         services = services.filter(
             Q(last_modified__gte=moment) | Q(organization__last_modified__gte=moment)
         )
+    if params.get("region") is UNKNOWN_REGION:
+        return []
     if params.get("region"):
         services = services.serving(params["region"])
     if params.get("language"):

@@ -5,6 +5,9 @@ preloading queries, whatever the page size. Ids of unpublished or unknown record
 the same 404 (SR-4). The views touch no session and set no cookie (QE-12).
 """
 
+import json
+
+from django.http import StreamingHttpResponse
 from django.utils import translation
 
 from apps.directory.models import Service, ServiceAtLocation, Taxonomy, TaxonomyTerm
@@ -70,22 +73,50 @@ def profile_file(request, name):
     return json_response(document)
 
 
+# --- lists: a page of JSON, or every record as NDJSON ------------------------------------
+STREAM_CHUNK = 200  # records rendered per step of an NDJSON stream
+
+
+def _list(params, pks, render):
+    """One page (``render(pks, ctx)`` gives its documents) or, with ``format=ndjson``,
+    every matching record streamed a chunk at a time, one JSON document per line."""
+    ctx = _context(params)
+    if params.get("format") == "ndjson":
+        return _stream(list(pks), lambda chunk: render(chunk, ctx), ctx.language)
+    pks, meta = paginate(pks, params["page"], params["per_page"])
+    with translation.override(ctx.language):
+        contents = render(pks, ctx)
+    return page_response(meta, contents, ctx.language)
+
+
+def _stream(pks: list[int], render, language: str) -> StreamingHttpResponse:
+    def lines():
+        for start in range(0, len(pks), STREAM_CHUNK):
+            with translation.override(language):
+                documents_ = render(pks[start : start + STREAM_CHUNK])
+            yield "".join(json.dumps(d, ensure_ascii=False) + "\n" for d in documents_)
+
+    response = StreamingHttpResponse(lines(), content_type="application/x-ndjson; charset=utf-8")
+    response["Content-Language"] = language
+    return response
+
+
 # --- services ----------------------------------------------------------------------------
 @api_view
 def services(request):
     params = forms.ServiceQuery.parse(request)
-    pks, meta = paginate(selection.service_pks(params), params["page"], params["per_page"])
-    ctx = _context(params)
-    rows = queries.in_order(queries.with_documents(Service.objects.all()), pks)
     if params["minimal"]:
         build = documents.service_minimal
     elif params["full"]:
         build = documents.service_document
     else:
         build = documents.service_list_item
-    with translation.override(ctx.language):
-        contents = [build(service, ctx) for service in rows]
-    return page_response(meta, contents, ctx.language)
+
+    def render(pks, ctx):
+        rows = queries.in_order(queries.with_documents(Service.objects.all()), pks)
+        return [build(service, ctx) for service in rows]
+
+    return _list(params, selection.service_pks(params), render)
 
 
 @api_view
@@ -101,21 +132,35 @@ def service(request, id):
 def _listing(request, query_form, select, rows, render):
     """One page of documents: parse, select ids, load those rows in order, render."""
     params = query_form.parse(request)
-    pks, meta = paginate(select(params), params["page"], params["per_page"])
-    ctx = _context(params)
-    documents_ = [render(row, ctx) for row in queries.in_order(rows, pks)]
-    return page_response(meta, documents_, ctx.language)
+    return _list(
+        params,
+        select(params),
+        lambda pks, ctx: [render(row, ctx) for row in queries.in_order(rows, pks)],
+    )
 
 
 @api_view
 def organizations(request):
-    return _listing(
-        request,
-        forms.PageQuery,
-        selection.organization_pks,
-        queries.published_organizations(),
-        documents.organization_document,
-    )
+    params = forms.OrganizationListQuery.parse(request)
+    nested = params["full"] or params["full_service"]
+
+    def render(pks, ctx):
+        services = {}
+        if nested:
+            published = queries.published_services().filter(organization__in=pks)
+            for service in queries.with_documents(published).order_by("pk"):
+                services.setdefault(service.organization_id, []).append(service)
+        return [
+            documents.organization_document(
+                org,
+                ctx,
+                services=services.get(org.pk, []) if nested else None,
+                full_services=bool(params["full_service"]),
+            )
+            for org in queries.in_order(queries.published_organizations(), pks)
+        ]
+
+    return _list(params, selection.organization_pks(params), render)
 
 
 @api_view
@@ -207,12 +252,10 @@ def _links_with_services(pks: list[int], *, full: bool, ctx) -> list[dict]:
 @api_view
 def service_at_locations(request):
     params = forms.ServiceAtLocationQuery.parse(request)
-    pks, meta = paginate(
-        selection.service_at_location_pks(params), params["page"], params["per_page"]
-    )
-    ctx = _context(params)
-    return page_response(
-        meta, _links_with_services(pks, full=bool(params["full"]), ctx=ctx), ctx.language
+    return _list(
+        params,
+        selection.service_at_location_pks(params),
+        lambda pks, ctx: _links_with_services(pks, full=bool(params["full"]), ctx=ctx),
     )
 
 

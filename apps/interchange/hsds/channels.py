@@ -7,7 +7,7 @@ name it in ``channel_id``.
 
 from apps.directory.models import Channel, Service
 
-from .common import compact, hhmm
+from .common import clock, compact
 from .ids import hsds_id
 
 WEEKDAYS = ("MO", "TU", "WE", "TH", "FR", "SA", "SU")
@@ -95,8 +95,8 @@ def schedules(channel: Channel, service: Service, service_id: str):
             "freq": "WEEKLY",
             "wkst": "MO",
             "byday": ",".join(WEEKDAYS),
-            "opens_at": "00:00",
-            "closes_at": "23:59",
+            "opens_at": "00:00:00",
+            "closes_at": "23:59:00",
             "description": str(Channel._meta.get_field("is_24_7").verbose_name),
             **common,
         }
@@ -108,8 +108,8 @@ def schedules(channel: Channel, service: Service, service_id: str):
                 "freq": "WEEKLY",
                 "wkst": "MO",
                 "byday": WEEKDAYS[period.weekday],
-                "opens_at": hhmm(period.opens),
-                "closes_at": hhmm(period.closes),
+                "opens_at": clock(period.opens),
+                "closes_at": clock(period.closes),
                 "description": str(period),
                 **common,
             }
@@ -124,5 +124,5 @@ def schedules(channel: Channel, service: Service, service_id: str):
             **common,
         }
         if not exception.closed:
-            document.update(opens_at=hhmm(exception.opens), closes_at=hhmm(exception.closes))
+            document.update(opens_at=clock(exception.opens), closes_at=clock(exception.closes))
         yield compact(document)

@@ -40,8 +40,10 @@ def number(value: Decimal | None):
     return int(value) if value == value.to_integral_value() else float(value)
 
 
-def hhmm(value: dt.time) -> str:
-    return value.strftime("%H:%M")
+def clock(value: dt.time) -> str:
+    """A time of day as HSDS types it: ``HH:MM:SS`` (JSON Schema ``time`` and the
+    tabular ``time`` type both want the seconds)."""
+    return value.strftime("%H:%M:%S")
 
 
 def timestamp(*moments) -> str | None:

@@ -54,7 +54,8 @@ def _address(location: Location, view: dict, location_id: str, ctx: Context) -> 
         "location_id": location_id,
         "address_1": view["address_1"],
         "city": view["city"],
-        "state_province": subdivision.display_name if subdivision else "",
+        # Required by HSDS: the nearest subdivision, else (Waymark knows no finer) the country.
+        "state_province": (subdivision or country).display_name,
         "postal_code": view["postal_code"],
         "country": country.code if country.kind == Region.Kind.COUNTRY else "",
         "address_type": "physical",

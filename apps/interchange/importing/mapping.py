@@ -301,6 +301,10 @@ def _time(value) -> str:
     return dt.time.fromisoformat(text).replace(tzinfo=None).isoformat()
 
 
+# Flags Waymark keeps as "not known" (null) when the source does not say.
+NOT_KNOWN = {"is_free", "is_24_7"}
+
+
 class Mapper:
     """Reads bundles into planned records, keyed by (kind, HSDS id)."""
 
@@ -377,6 +381,10 @@ class Mapper:
         if hsds_name not in obj:
             return
         value = obj[hsds_name]
+        if kind is bool and value is None:
+            if ours in NOT_KNOWN:
+                self.put(planned, ours, None, origin_of(obj))
+            return
         if kind is bool:
             if not isinstance(value, bool):
                 self.report.error(origin_of(obj), hsds_name, _("Expected true or false."))
@@ -491,7 +499,9 @@ class Mapper:
         )
         self.scalar(planned, obj, "is_free", "is_free", bool)
         zone = obj.get("time_zone")
-        if zone is not None:
+        if zone is None:
+            planned.create_only["time_zone"] = ""  # not known: never UTC by default
+        else:
             if zone in _time_zones():
                 self.put(planned, "time_zone", zone, origin)
             else:
@@ -511,7 +521,7 @@ class Mapper:
         self.translation_mark(planned, obj, language)
         self.channels(planned, obj, language)
         self.put(planned, "languages", self.service_languages(obj), origin)
-        self.put(planned, "areas", self.areas(obj), origin)
+        self.put(planned, "areas", self.areas(obj, language), origin)
         self.put(planned, "terms", self.attributes(obj, language), origin)
         self.cost_options(planned, obj, language)
         self.service_at_locations(planned, obj, organization_id, language)
@@ -675,6 +685,10 @@ class Mapper:
             planned = self.records[("channel", cid)]
             if found["always"] and "is_24_7" not in planned.values:
                 planned.values["is_24_7"] = True
+            if "is_24_7" not in planned.values and not (
+                found["always"] or found["periods"] or found["exceptions"]
+            ):
+                planned.create_only["is_24_7"] = None  # no flag and no hours: not known
             always = planned.values.get("is_24_7") or found["always"]
             periods = sorted({tuple(p) for p in found["periods"]}) if not always else []
             self.put(planned, "periods", [list(p) for p in periods], origin_of(obj))
@@ -750,7 +764,7 @@ class Mapper:
                     rows[code] = [code, row.get("through_interpreter") is True]
         return [rows[code] for code in sorted(rows)]
 
-    def areas(self, obj: dict) -> list:
+    def areas(self, obj: dict, language: str) -> list:
         codes = set()
         for area in obj.get("service_areas") or []:
             if not isinstance(area, dict):
@@ -759,7 +773,10 @@ class Mapper:
             if area.get("scope") == "international":
                 codes.add(ServiceArea.ANYWHERE)
             elif area.get("region_code"):
-                codes.add(Ref("region_code", str(area["region_code"]).strip()))
+                code = str(area["region_code"]).strip()
+                codes.add(Ref("region_code", code))
+                if area.get("region_kind") == "locality":
+                    self.locality(code, area, language)
             else:
                 self.report.warn(
                     origin_of(area),
@@ -767,6 +784,19 @@ class Mapper:
                     _("A service area without a region code cannot be matched: not imported."),
                 )
         return sorted(codes, key=lambda c: c if isinstance(c, str) else c.source_id)
+
+    def locality(self, code: str, area: dict, language: str) -> None:
+        """A locality named by a service area (``region_kind``), for a directory that lacks
+        it: ISO codes name countries and subdivisions, but a locality is only known by the
+        code and name the export gives it. Its parent is the longest leading part of its
+        code that is a region (``fr-ara-lyon`` is in ``FR-ARA``); planning checks that."""
+        name = str(area.get("name") or "").strip()
+        planned = self.record("region", code, origin_of(area))
+        planned.extra["locality"] = True
+        planned.create_only.setdefault("code", code)
+        planned.create_only.setdefault("kind", "locality")
+        if name:
+            planned.create_only[f"name_{language.replace('-', '_')}"] = name
 
     def attributes(self, obj: dict, language: str) -> list:
         terms = []

@@ -170,6 +170,11 @@ def _region_record(code: str) -> Planned | None:
 
 class Planner:
     def __init__(self, records: dict, report: Report):
+        # Localities the file describes (mapping's ``locality``): created only when named.
+        self.localities = {
+            key[1].lower(): records.pop(key)
+            for key in [k for k, p in records.items() if p.extra.get("locality")]
+        }
         self.records = records
         self.report = report
         self.matcher = Matcher(records)
@@ -199,7 +204,7 @@ class Planner:
         return None
 
     def add_region(self, code: str) -> bool:
-        planned = _region_record(code)
+        planned = _region_record(code) or self._locality(code)
         if planned is None:
             return False
         self.records[("region", code)] = planned
@@ -211,6 +216,26 @@ class Planner:
         ):
             self.add_region(parent.source_id)
         return True
+
+    def _locality(self, code: str) -> Planned | None:
+        """A locality the file describes, inside the longest leading part of its code that
+        is a region this directory has or can create (``fr-ara-lyon`` is in ``FR-ARA``)."""
+        described = self.localities.get(code.lower())
+        if described is None:
+            return None
+        parts = code.split("-")
+        for end in range(len(parts) - 1, 0, -1):
+            prefix = "-".join(parts[:end])
+            parent = self.matcher.region_codes.get(prefix.lower())
+            if parent is None and (iso := _region_record(prefix)) is not None:
+                parent = iso.source_id
+            if parent is not None:
+                break
+        else:
+            return None
+        values = {"code": code, "kind": Region.Kind.LOCALITY, "parent_id": Ref("region", parent)}
+        names = {k: v for k, v in described.create_only.items() if k.startswith("name_")}
+        return Planned("region", code, described.origin, values=values, create_only=names)
 
     def resolve(self, value, planned: Planned, name: str):
         if isinstance(value, list):

@@ -157,7 +157,7 @@ def read_bundles(files: Files, *, language: str, limits: Limits, report: Report)
                     )
                 ]
             )
-        return [_json_single(files, only, language, limits)]
+        return [_json_single(files, only, language, limits, report)]
     per_language = [
         code
         for code in content_languages()
@@ -176,7 +176,7 @@ def _layout(files: Files, prefix: str, language: str, limits: Limits, report: Re
     names = files.names()
     for folder in (f"{prefix}hsds/", prefix):
         if files.has(f"{folder}services.json"):
-            return [_json_folder(files, folder, language, limits)]
+            return [_json_folder(files, folder, language, limits, report)]
     packages = sorted(
         (n for n in names if n.startswith(prefix) and n.endswith("datapackage.json")),
         key=lambda n: n.count("/"),
@@ -312,39 +312,162 @@ def _objects(name, items) -> list[dict]:
     return items
 
 
-def _json_single(files: Files, name: str, language: str, limits: Limits) -> Bundle:
-    items = _objects(name, _as_list(name, parse_json(name, files.read(name), limits)))
+# What an object is, told by keys that only one kind of HSDS object has (the official
+# schema files and the profile; tests/interchange/test_import_classify.py checks them
+# there). "services" is organization_full's nesting, "service" service_at_location_full's.
+TELLING_KEYS = {
+    "service": {
+        "status",
+        "organization",
+        "service_at_locations",
+        "service_areas",
+        "program_id",
+        "program",
+        "eligibility_description",
+        "fees_description",
+        "fees",
+        "application_process",
+        "interpretation_services",
+        "wait_time",
+        "accreditations",
+        "licenses",
+        "alert",
+        "minimum_age",
+        "maximum_age",
+        "required_documents",
+        "cost_options",
+        "assured_date",
+        "assurer_email",
+        "is_free",
+        "time_zone",
+        "holiday_region",
+    },
+    "organization": {
+        "services",
+        "legal_status",
+        "logo",
+        "organization_identifiers",
+        "parent_organization_id",
+        "programs",
+        "tax_id",
+        "tax_status",
+        "website",
+        "year_incorporated",
+        "locations",
+        "is_demo",
+    },
+    "taxonomy": {"version"},
+    "taxonomy_term": {"parent_id", "taxonomy", "taxonomy_detail", "taxonomy_id", "term_uri"},
+    "service_at_location": {"service_id", "location_id", "service"},
+    "location": {
+        "location_type",
+        "latitude",
+        "longitude",
+        "addresses",
+        "transportation",
+        "external_identifier",
+        "external_identifier_type",
+        "visibility",
+    },
+}
+# Kinds the import reads, and the bundle list each goes to.
+IMPORTED = {
+    "service": "services",
+    "organization": "organizations",
+    "taxonomy": "taxonomies",
+    "taxonomy_term": "taxonomy_terms",
+}
+# A standard file name says what its objects are when their keys do not.
+NAMED = (
+    ("taxonomy_term", "taxonomy_term"),
+    ("taxonom", "taxonomy"),
+    ("organization", "organization"),
+    ("service_at_location", "service_at_location"),
+    ("service", "service"),
+)
+
+
+def kind_of(obj: dict, hint: str | None) -> str | None:
+    """What an HSDS object is, from its keys; the file name decides only a tie."""
+    told = {kind for kind, keys in TELLING_KEYS.items() if keys & obj.keys()}
+    if len(told) == 1:
+        return told.pop()
+    if hint is not None and (not told or hint in told):
+        return hint
+    return None
+
+
+def _hint(name: str) -> str | None:
+    stem = PurePosixPath(name).stem.lower()
+    return next((kind for prefix, kind in NAMED if stem.startswith(prefix)), None)
+
+
+def _classify(name: str, items: list[dict], bundle: Bundle, report: Report) -> None:
+    """Put each object of a document where its content says it belongs. An object that
+    says too little ({id, name, description}) is what the document's other objects name
+    it as: a service's ``organization_id``, a term's ``taxonomy_id``."""
+    hint = _hint(name)
+    kinds = [kind_of(item, hint) for item in items]
+    named = {
+        str(item.get(key)): kind
+        for item, item_kind in zip(items, kinds, strict=True)
+        for key, kind, by in (
+            ("organization_id", "organization", "service"),
+            ("taxonomy_id", "taxonomy", "taxonomy_term"),
+        )
+        if item_kind == by and item.get(key)
+    }
+    for index, item in enumerate(items):
+        kind = kinds[index] or named.get(str(item.get("id")))
+        where = item.get(SOURCE, (name, f"/{index}"))
+        if kind in IMPORTED:
+            getattr(bundle, IMPORTED[kind]).append(item)
+        elif kind is not None:
+            report.error(
+                where,
+                "",
+                _(
+                    "This is an HSDS location or service-at-location record: import the "
+                    "services (with their locations) or the organisations instead."
+                ),
+            )
+        else:
+            report.error(
+                where,
+                "",
+                _(
+                    "What this object is cannot be told: a service has a status, an "
+                    "organisation a description and no status, a taxonomy term a taxonomy. "
+                    "Nothing was imported from it."
+                ),
+            )
+
+
+def _json_single(files: Files, name: str, language: str, limits: Limits, report: Report):
+    document = parse_json(name, files.read(name), limits)
+    items = _objects(name, _as_list(name, document))
     bundle = Bundle(language=language, form="json")
-    stem = PurePosixPath(name).stem
-    if stem.startswith("organization"):
-        bundle.organizations = items
-    elif stem.startswith("taxonomy_term"):
-        bundle.taxonomy_terms = items
-    elif stem.startswith("taxonom"):
-        bundle.taxonomies = items
-    else:
-        bundle.services = items
+    _classify(name, items, bundle, report)
+    report.raise_if_errors()
+    if not items:
+        raise ImportFailed([Issue(name, "", "", _("The file holds no HSDS records."))])
     _lift_nested(bundle)
     return bundle
 
 
-def _json_folder(files: Files, folder: str, language: str, limits: Limits) -> Bundle:
+def _json_folder(files: Files, folder: str, language: str, limits: Limits, report: Report):
     base = f"{folder}base.json"
     if files.has(base):
         meta = parse_json(base, files.read(base), limits)
         if isinstance(meta, dict) and meta.get("language") in content_languages():
             language = meta["language"]
     bundle = Bundle(language=language, form="json")
-    for attribute, file in (
-        ("services", "services.json"),
-        ("organizations", "organizations.json"),
-        ("taxonomies", "taxonomies.json"),
-        ("taxonomy_terms", "taxonomy_terms.json"),
-    ):
+    for file in ("services.json", "organizations.json", "taxonomies.json", "taxonomy_terms.json"):
         path = f"{folder}{file}"
         if files.has(path):
             document = parse_json(path, files.read(path), limits)
-            setattr(bundle, attribute, _objects(path, _as_list(path, document)))
+            _classify(path, _objects(path, _as_list(path, document)), bundle, report)
+    report.raise_if_errors()
     _lift_nested(bundle)
     return bundle
 
@@ -432,39 +555,66 @@ def read_csv(name: str, data: bytes, table: str, limits: Limits, report: Report)
 
 
 def _tabular(files: Files, folder: str, language: str, limits: Limits, report: Report) -> Bundle:
+    """The tables of a datapackage. Every file the descriptor names must be there and
+    readable: a missing one is an error listed with the rest, never a silent gap. Without
+    a descriptor, the standard HSDS file names are read where present."""
     package_name = f"{folder}datapackage.json"
-    package = {}
-    if files.has(package_name):
-        try:
-            package = parse_json(package_name, files.read(package_name), limits)
-        except ImportFailed as failed:
-            package = None
-            problem = failed.issues[0].message
-        if not isinstance(package, dict):
-            # The CSV files have HSDS's names; the descriptor only adds their language.
-            report.warn(
-                (package_name, ""),
-                "",
-                _("Unreadable descriptor (%s): the standard HSDS file names are used.")
-                % (problem if package is None else _("expected an object")),
-            )
-            package = {}
-    if package.get("language") in content_languages():
-        language = package["language"]
     paths = dict(FILE_OF_TABLE)
-    for resource in package.get("resources") or []:
-        if isinstance(resource, dict) and resource.get("name") in TABLES:
+    if files.has(package_name):
+        package = _descriptor(files, package_name, limits, report)
+        if package.get("language") in content_languages():
+            language = package["language"]
+        for index, resource in enumerate(package.get("resources") or []):
+            where = (package_name, f"/resources/{index}")
+            if not isinstance(resource, dict):
+                report.error(where, "", _("Expected an object."))
+                continue
             path = str(resource.get("path") or "")
-            if path and ".." not in path and not path.startswith("/"):
-                paths[resource["name"]] = path
+            if resource.get("name") not in TABLES:
+                report.warn(where, "name", _("Not an HSDS table: not imported."))
+                continue
+            if not path or ".." in path or path.startswith("/") or "://" in path:
+                report.error(
+                    where, "path", _("A resource needs the path of a file in the package.")
+                )
+                continue
+            paths[resource["name"]] = path
+            if not files.has(f"{folder}{path}"):
+                report.error(
+                    where,
+                    "path",
+                    _("The descriptor names %(file)s, which is not in the package.")
+                    % {"file": path},
+                )
     tables = {}
     for table, path in paths.items():
         name = f"{folder}{path}"
-        tables[table] = (
-            read_csv(name, files.read(name), table, limits, report) if files.has(name) else []
-        )
+        tables[table] = []
+        if not files.has(name):
+            continue
+        try:
+            tables[table] = read_csv(name, files.read(name), table, limits, report)
+        except ImportFailed as failed:
+            for issue in failed.issues:
+                report.error((issue.file, issue.where), issue.field, issue.message)
     report.raise_if_errors()
+    if not tables["service"] and not tables["organization"] and not tables["taxonomy_term"]:
+        raise ImportFailed(
+            [Issue(package_name, "", "", _("The package holds no services or organisations."))]
+        )
     return nest(tables, language)
+
+
+def _descriptor(files: Files, name: str, limits: Limits, report: Report) -> dict:
+    try:
+        package = parse_json(name, files.read(name), limits)
+    except ImportFailed as failed:
+        for issue in failed.issues:
+            report.error((issue.file, issue.where), issue.field, issue.message)
+        report.raise_if_errors()
+    if not isinstance(package, dict):
+        raise ImportFailed([Issue(name, "/", "", _("Expected an object."))])
+    return package
 
 
 def _by(rows, key):
@@ -477,6 +627,10 @@ def _by(rows, key):
 
 def nest(tables: dict[str, list[dict]], language: str) -> Bundle:
     """The nested service documents the tables describe (``tabular.service_rows`` reversed)."""
+    for table in tabular.NAMED_DESCRIPTION:
+        for row in tables.get(table, []):
+            if row.get("description") is not None and row.get("description") == row.get("name"):
+                del row["description"]  # the export's stand-in for "no description"
     languages_of = {
         key: _by(tables["language"], key) for key in ("service_id", "phone_id", "contact_id")
     }
