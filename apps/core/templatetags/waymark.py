@@ -100,33 +100,19 @@ def option_count(counts, field_name, value):
         return 0
 
 
-@register.inclusion_tag("core/_content.html")
-def content(obj, field, block=False, words=0):
-    """Translated content, marked with its real language when a fallback is shown (L2)."""
-    from django.utils.text import Truncator
+@register.simple_tag
+def content(obj, field=None, *, block=False, words=0, name=False):
+    """The one way a translatable value reaches a page (L2, issue #17).
 
-    from apps.core.i18n import translated_value
+    ``{% content service "name" %}`` or ``{% content text %}`` (a ``Text`` or a plain
+    string in the reader's language); see ``apps.core.i18n.render_content``.
+    """
+    from apps.core.i18n import Text, render_content, translated_text
 
-    value, used, status = translated_value(obj, field)
-    if words:
-        value = Truncator(value).words(words)
-    reader = translation.get_language()
-    fallback = used != reader
-    return {
-        "value": value,
-        "lang": used,
-        "fallback": fallback,
-        "language_name": _language_display(used) if fallback else "",
-        "machine": status == "machine",
-        "block": block,
-        "dir": "rtl" if used in settings.LANGUAGES_BIDI else "ltr",
-        "reader_dir": "rtl" if translation.get_language_bidi() else "ltr",
-    }
-
-
-def _language_display(code):
-    from apps.core.i18n import babel_locale
-
-    locale = babel_locale()
-    base = code.split("-")[0]
-    return locale.languages.get(base) or code
+    if field is not None:
+        text = translated_text(obj, field)
+    elif isinstance(obj, Text):
+        text = obj
+    else:
+        text = Text(obj or "", translation.get_language() or "en")
+    return render_content(text, block=block, words=words, name=name)
