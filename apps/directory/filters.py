@@ -2,8 +2,8 @@
 
 import django_filters
 from django import forms
-from django.utils import timezone
 from django.forms.models import ModelChoiceIterator
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django_filters import fields
 

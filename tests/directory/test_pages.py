@@ -238,7 +238,9 @@ def test_region_page_queries_do_not_grow_with_results(client, demo):
 def test_filter_options_show_how_many_listed_services_have_them(client, demo):
     html = region_page(client, "fr-ara-lyon").content.decode()
     hotline = term("hotline")
-    match = re.search(rf'value="{hotline}"[^>]*> <bdi>Helpline</bdi> <span class="count">\((\d+)\)', html)
+    match = re.search(
+        rf'value="{hotline}"[^>]*> <bdi>Helpline</bdi> <span class="count">\((\d+)\)', html
+    )
     assert match and int(match.group(1)) == 2  # the national line and the worldwide chat
     sms = re.search(r'value="sms"[^>]*> Text message \(SMS\) <span class="count">\((\d+)\)', html)
     assert sms and int(sms.group(1)) == 1

@@ -1,6 +1,5 @@
 import phonenumbers
 from django import template
-from django.conf import settings
 from django.urls import translate_url
 from django.utils import formats, translation
 from django.utils.translation import gettext as _
