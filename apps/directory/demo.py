@@ -620,6 +620,7 @@ def load_demo() -> int:
             "chat": chat,
         },
     )
+    reference.apply_vocabulary()  # the cost words
     return Service.objects.count()
 
 
