@@ -9,7 +9,8 @@ interface language, reviewed like a catalog (docs/languages.md, "Shared vocabula
 matching records: a taxonomy by its slug, a term by its taxonomy and code, a cost option
 by its text in any language. It never overwrites a name someone wrote, unless asked. The
 demo and the generator create their terms from the file; the demo and every import then
-apply it, and ``manage.py load_vocabulary`` runs it by hand, for example after a new language is added to ``LANGUAGES`` and to the file.
+apply it, and ``manage.py load_vocabulary`` runs it by hand, for example after a new
+language is added to ``LANGUAGES`` and to the file.
 Channel kinds ("Phone", "Online chat") are model choices and are translated in the
 catalogs.
 """
