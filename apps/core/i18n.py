@@ -158,3 +158,70 @@ def render_content(text: Text, *, block=False, words=0, name=False) -> SafeStrin
     if markers:
         html = format_html("{} {}", html, mark_safe(" ".join(markers)))  # noqa: S308 - built above
     return html
+
+
+# --- Locale-correct formatting through Babel (CLDR), issue #17 -------------------------
+# Django's own date formats double words in some languages ("ngày Ngày" in Vietnamese)
+# and capitalise months where the language does not (Romanian, Portuguese). Public pages
+# format dates, times, ranges, lists and time zones here instead.
+
+# Digits of the numbering systems CLDR gives as a locale's default (Persian: arabext).
+# Phone numbers never go through these functions: they stay as dialled (SR-8).
+DIGITS = {"arab": "٠١٢٣٤٥٦٧٨٩", "arabext": "۰۱۲۳۴۵۶۷۸۹"}
+
+
+def local_digits(text: str, locale: Locale | None = None) -> str:
+    digits = DIGITS.get((locale or babel_locale()).default_numbering_system)
+    return text.translate(str.maketrans("0123456789", digits)) if digits else text
+
+
+def format_day(value) -> str:
+    """A date as the reader writes it: "1 September 2026", "۱ سپتامبر ۲۰۲۶", "2026年9月1日"."""
+    from babel.dates import format_date
+
+    locale = babel_locale()
+    return local_digits(format_date(value, "long", locale=locale), locale)
+
+
+def format_clock(value) -> str:
+    from babel.dates import format_time
+
+    locale = babel_locale()
+    return local_digits(format_time(value, "short", locale=locale), locale)
+
+
+def format_weekday(value) -> str:
+    from babel.dates import format_date
+
+    return format_date(value, "EEEE", locale=babel_locale())
+
+
+def format_hours(opens, closes) -> str:
+    """An opening interval, "09:30–17:00" or "9:30 AM – 5:30 PM", as the locale writes it."""
+    from babel.dates import format_interval
+
+    locale = babel_locale()
+    skeleton = "hm" if "a" in locale.time_formats["short"].pattern else "Hm"
+    if opens == closes:
+        return format_clock(opens)
+    return local_digits(format_interval(opens, closes, skeleton, locale=locale), locale)
+
+
+def format_zone(zone: str) -> str:
+    """A time zone by the place it is the time of: "France Time", "وقت فرانسه"."""
+    from babel.dates import get_timezone_location
+
+    if zone in {"UTC", "Etc/UTC", "GMT"}:
+        return "UTC"
+    try:
+        return get_timezone_location(zone, locale=babel_locale())
+    except LookupError:
+        return zone
+
+
+def format_names(names) -> str:
+    """A list of names joined as the language joins them: "A, B and C", "A، B، و C", "A、B和C"."""
+    from babel.lists import format_list
+
+    names = [str(name) for name in names]
+    return format_list(names, locale=babel_locale()) if names else ""

@@ -96,8 +96,8 @@ def test_hours_languages_and_exceptions_are_on_the_sheet(client, demo, settings)
     assert "Monday–Friday:" in sheet
     assert "Languages: Arabic, English, French" in sheet
     assert "Closed on public holidays." in sheet
-    assert "Dec. 24, 2026:" in sheet and "Christmas Eve: shorter hours" in sheet
-    assert "Hours are local time (Europe/London)." in sheet
+    assert "December 24, 2026:" in sheet and "Christmas Eve: shorter hours" in sheet
+    assert "Hours are local time (United Kingdom Time)." in sheet
 
 
 def test_only_public_addresses_are_shown(client, demo):

@@ -1,9 +1,20 @@
+import re
+
 import phonenumbers
 from django import template
 from django.urls import translate_url
-from django.utils import formats, translation
+from django.utils import translation
+from django.utils.html import format_html
 from django.utils.translation import gettext as _
 
+from apps.core.i18n import (
+    format_clock,
+    format_day,
+    format_hours,
+    format_names,
+    format_weekday,
+    format_zone,
+)
 from apps.directory.validators import display_host
 
 register = template.Library()
@@ -61,11 +72,11 @@ def channel_status(channel, moment):
             return {"open": False, "text": _("Closed")}
         return None
     local_now = moment.astimezone(opening.tzinfo)
-    time = formats.time_format(opening, "TIME_FORMAT")
+    time = format_clock(opening.time())
     if opening.date() == local_now.date():
         text = _("Closed now · opens at %(time)s") % {"time": time}
     else:
-        day = formats.date_format(opening, "l")
+        day = format_weekday(opening)
         text = _("Closed now · opens %(day)s at %(time)s") % {"day": day, "time": time}
     return {"open": False, "text": text}
 
@@ -115,3 +126,33 @@ def content(obj, field=None, *, block=False, words=0, name=False):
     else:
         text = Text(obj or "", translation.get_language() or "en")
     return render_content(text, block=block, words=words, name=name)
+
+
+# --- Locale-correct formatting (Babel, issue #17); see apps/core/i18n.py -------------
+@register.filter
+def local_date(value):
+    return format_day(value) if value else ""
+
+
+@register.filter
+def zone_name(zone):
+    return format_zone(zone)
+
+
+@register.filter
+def names_list(items):
+    """Languages (or anything with a display name) joined as the reader's language does."""
+    return format_names(getattr(item, "display_name", item) for item in items)
+
+
+RTL_LETTERS = re.compile("[\u0590-\u08ff\ufb1d-\ufdff\ufe70-\ufeff]")
+
+
+@register.simple_tag
+def time_range(opens, closes):
+    """An opening interval, isolated; left to right unless the locale writes it with words
+    of a right-to-left script ("۰۹:۰۰ تا ۱۷:۰۰"), so it never reads backwards."""
+    text = format_hours(opens, closes)
+    if RTL_LETTERS.search(text):
+        return format_html("<bdi>{}</bdi>", text)
+    return format_html('<bdi dir="ltr">{}</bdi>', text)
