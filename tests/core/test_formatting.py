@@ -5,7 +5,6 @@ import re
 import time_machine
 
 from apps.core.i18n import sort_key
-
 from apps.directory.models import Service
 from tests.referrals.support import post_sheet, service_pk
 
