@@ -70,7 +70,7 @@ INSTALLED_APPS = [
     "django.contrib.postgres",
     "django_filters",
     "django_otp",
-    "django_otp.plugins.otp_totp",
+    "apps.core.apps.AuthenticatorAppsConfig",  # django_otp.plugins.otp_totp, named
     "apps.core",
     "apps.directory",
     "apps.curation",

@@ -14,3 +14,13 @@ class CoreConfig(AppConfig):
         LANG_INFO.setdefault(
             "tl", {"bidi": False, "code": "tl", "name": "Tagalog", "name_local": "Tagalog"}
         )
+
+
+class AuthenticatorAppsConfig(AppConfig):
+    """django-otp's TOTP plugin under a translated name: without it the staff area's
+    heading reads "Otp_Totp" (its label, title-cased) in every language."""
+
+    name = "django_otp.plugins.otp_totp"
+    label = "otp_totp"
+    verbose_name = _("Authenticator apps")
+    default_auto_field = "django.db.models.AutoField"
