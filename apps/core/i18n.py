@@ -144,7 +144,8 @@ def render_content(text: Text, *, block=False, words=0, name=False) -> SafeStrin
     if name:
         attributes = format_html('{} translate="no"', attributes)
     if block:
-        html = format_html("<div{}>{}</div>", attributes, linebreaks(value, autoescape=True))
+        paragraphs = mark_safe(linebreaks(value, autoescape=True))  # noqa: S308 - escaped
+        html = format_html("<div{}>{}</div>", attributes, paragraphs)
     else:
         html = format_html("<bdi{}>{}</bdi>", attributes, value)
     markers = []

@@ -77,3 +77,10 @@ def test_a_machine_draft_in_the_readers_language_says_so(client, demo):
     heading = html.split("<h1>")[1].split("</h1>")[0]
     assert heading.startswith(f"<bdi>{service.name_zh_hans}</bdi> ")
     assert 'class="shown-in machine"' in heading and 'class="shown-in"' not in heading
+
+
+def test_long_texts_are_paragraphs_with_their_language(client, demo):
+    service = Service.objects.get(name_en="Example National Helpline")
+    html = client.get(f"/zh-hans/s/{service.pk}/").content.decode()
+    assert '<div lang="en" dir="ltr"><p>Free, confidential advice' in html
+    assert "&lt;p&gt;" not in html

@@ -36,6 +36,7 @@ def test_no_content_in_another_language_goes_unmarked(client, demo, language):
     seen = 0
     for page, html in pages(client, language):
         assert "<html" in html, page
+        assert "&lt;p&gt;" not in html, page  # paragraphs are markup, not text
         problems = unmarked_content(html, content)
         assert not problems, f"{language} {page}:\n" + "\n".join(map(str, problems[:10]))
         seen += len(re.findall(r'class="shown-in"', html))
