@@ -3,6 +3,7 @@ from django.utils.translation import gettext_lazy as _
 
 
 class CoreConfig(AppConfig):
+    default = True  # this module also holds AuthenticatorAppsConfig
     name = "apps.core"
     label = "core"
     verbose_name = _("Site")
