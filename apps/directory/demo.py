@@ -620,7 +620,7 @@ def load_demo() -> int:
             "chat": chat,
         },
     )
-    reference.apply_vocabulary()  # the cost words
+    reference.apply_vocabulary(costs=True)
     return Service.objects.count()
 
 

@@ -9,8 +9,8 @@ interface language, reviewed like a catalog (docs/languages.md, "Shared vocabula
 matching records: a taxonomy by its slug, a term by its taxonomy and code, a cost option
 by its text in any language. It never overwrites a name someone wrote, unless asked. The
 demo and the generator create their terms from the file; the demo and every import then
-apply it, and ``manage.py load_vocabulary`` runs it by hand, for example after a new
-language is added to ``LANGUAGES`` and to the file.
+apply it (the demo also to cost words), and ``manage.py load_vocabulary`` runs it by
+hand, for example after a new language is added to ``LANGUAGES`` and to the file.
 Channel kinds ("Phone", "Online chat") are model choices and are translated in the
 catalogs.
 """
@@ -74,8 +74,13 @@ def _fill(record, names: dict[str, str], field: str, overwrite: bool) -> bool:
 
 
 @transaction.atomic
-def apply_vocabulary(*, overwrite: bool = False) -> int:
-    """Fill the translation columns the vocabulary covers; returns how many records changed."""
+def apply_vocabulary(*, overwrite: bool = False, costs: bool = False) -> int:
+    """Fill the translation columns the vocabulary covers; returns how many records changed.
+
+    Taxonomies and terms are reference data. Cost options are part of a listing, whose
+    every change is versioned and reviewed (apps/curation), so they are filled only when
+    asked (``costs=True``): by the demo, which loads before any version exists, or by hand.
+    """
     from apps.directory.models import CostOption, Taxonomy, TaxonomyTerm
 
     changed = 0
@@ -89,6 +94,8 @@ def apply_vocabulary(*, overwrite: bool = False) -> int:
         if names and _fill(term, names, "name", overwrite):
             term.save()
             changed += 1
+    if not costs:
+        return changed
     # Only the options whose text is a cost word in some language: one query, not a walk
     # through every listing's costs.
     words = Q()
