@@ -70,7 +70,7 @@ INSTALLED_APPS = [
     "django.contrib.postgres",
     "django_filters",
     "django_otp",
-    "django_otp.plugins.otp_totp",
+    "apps.core.apps.AuthenticatorAppsConfig",  # django_otp.plugins.otp_totp, named
     "apps.core",
     "apps.directory",
     "apps.curation",
@@ -239,17 +239,23 @@ USE_TZ = True
 TIME_ZONE = "UTC"
 
 # Content shown in a language it was not written in falls back along this chain; the page
-# then says which language it is shown in.
+# then says which language it is shown in. Each chain is chosen for the people who read
+# that language and ends in English; the reason for each is in docs/languages.md
+# ("Fallback chains"), and tests/core/test_fallbacks.py pins them.
 MODELTRANSLATION_DEFAULT_LANGUAGE = "en"
 MODELTRANSLATION_FALLBACK_LANGUAGES = {
     "default": ("en",),
+    "en": ("en",),
+    "es": ("en",),
+    "fr": ("en",),
     "pt": ("es", "en"),
-    "es": ("pt", "en"),
-    "uk": ("ru", "en"),
-    "ru": ("uk", "en"),
-    "fa": ("ar", "en"),
-    "ar": ("fr", "en"),
-    "ro": ("fr", "en"),
+    "ro": ("en",),
+    "uk": ("en",),
+    "ru": ("en",),
+    "ar": ("en",),
+    "fa": ("en",),
+    "vi": ("en",),
+    "zh-hans": ("en",),
     "tl": ("en",),
 }
 

@@ -97,6 +97,16 @@ def _clear_cache():
     yield
 
 
+@pytest.fixture(autouse=True)
+def _reset_language():
+    """A request through the test client leaves its language active in this thread; the
+    next test starts from the default language, whatever ran before it."""
+    from django.utils import translation
+
+    yield
+    translation.deactivate()
+
+
 @pytest.fixture
 def in_process_tasks():
     """Run tasks inside the test, as the laptop demo does, even where a broker is set."""

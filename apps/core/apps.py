@@ -3,6 +3,7 @@ from django.utils.translation import gettext_lazy as _
 
 
 class CoreConfig(AppConfig):
+    default = True  # this module also holds AuthenticatorAppsConfig
     name = "apps.core"
     label = "core"
     verbose_name = _("Site")
@@ -18,3 +19,13 @@ class CoreConfig(AppConfig):
         from .form_errors import install
 
         install()  # form errors never repeat the submitted value (SR-20)
+
+
+class AuthenticatorAppsConfig(AppConfig):
+    """django-otp's TOTP plugin under a translated name: without it the staff area's
+    heading reads "Otp_Totp" (its label, title-cased) in every language."""
+
+    name = "django_otp.plugins.otp_totp"
+    label = "otp_totp"
+    verbose_name = _("Authenticator apps")
+    default_auto_field = "django.db.models.AutoField"

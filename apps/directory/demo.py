@@ -10,6 +10,7 @@ import datetime as dt
 
 from django.db import transaction
 
+from . import reference
 from .models import (
     Channel,
     CostOption,
@@ -30,125 +31,16 @@ from .models.organizations import PublicationStatus
 
 PUBLISHED = PublicationStatus.PUBLISHED
 
-# code: (English, Spanish, French, Arabic) — other languages fall back (and say so).
+# The shared vocabulary (apps/directory/reference/vocabulary.json) names every term in
+# every interface language; the demo uses its terms, in its order.
 TAXONOMIES = {
-    Taxonomy.SERVICE_TYPE: [
-        ("hotline", "Helpline", "Línea de ayuda", "Ligne d’écoute", "خط المساعدة"),
-        (
-            "emergency-housing",
-            "Emergency place to stay",
-            "Alojamiento de emergencia",
-            "Hébergement d’urgence",
-            "مكان إقامة طارئ",
-        ),
-        (
-            "housing",
-            "Longer-term housing",
-            "Vivienda a largo plazo",
-            "Logement durable",
-            "سكن طويل الأمد",
-        ),
-        ("legal", "Legal advice", "Asesoría legal", "Conseil juridique", "استشارة قانونية"),
-        (
-            "immigration",
-            "Immigration advice",
-            "Asesoría de inmigración",
-            "Conseil en immigration",
-            "استشارة الهجرة",
-        ),
-        ("medical", "Medical care", "Atención médica", "Soins médicaux", "رعاية طبية"),
-        (
-            "sexual-health",
-            "Sexual and reproductive health",
-            "Salud sexual y reproductiva",
-            "Santé sexuelle et reproductive",
-            "الصحة الجنسية والإنجابية",
-        ),
-        ("counselling", "Counselling", "Apoyo psicológico", "Soutien psychologique", "دعم نفسي"),
-        ("case-management", "Case management", "Acompañamiento", "Accompagnement", "متابعة الحالة"),
-        (
-            "reporting",
-            "Official reporting",
-            "Denuncia oficial",
-            "Signalement officiel",
-            "إبلاغ رسمي",
-        ),
-    ],
-    Taxonomy.POPULATION: [
-        ("women", "Women", "Mujeres", "Femmes", "النساء"),
-        ("men", "Men", "Hombres", "Hommes", "الرجال"),
-        ("children", "Children", "Niños y niñas", "Enfants", "الأطفال"),
-        ("girls", "Adolescent girls", "Adolescentes", "Adolescentes", "الفتيات المراهقات"),
-        ("lgbtq", "LGBTQ+ people", "Personas LGBTQ+", "Personnes LGBTQ+", "مجتمع الميم"),
-        ("foreign", "Foreign nationals", "Personas extranjeras", "Personnes étrangères", "الأجانب"),
-    ],
-    Taxonomy.TRAFFICKING_TYPE: [
-        (
-            "sexual",
-            "Sexual exploitation",
-            "Explotación sexual",
-            "Exploitation sexuelle",
-            "الاستغلال الجنسي",
-        ),
-        ("labour", "Forced labour", "Trabajo forzoso", "Travail forcé", "العمل القسري"),
-        (
-            "domestic",
-            "Domestic servitude",
-            "Servidumbre doméstica",
-            "Servitude domestique",
-            "العبودية المنزلية",
-        ),
-    ],
-    Taxonomy.TRUST: [
-        (
-            "no-id",
-            "No ID needed",
-            "No se necesita documentación",
-            "Pas besoin de papiers",
-            "لا حاجة لوثائق هوية",
-        ),
-        (
-            "anonymous",
-            "You can stay anonymous",
-            "Puede mantener el anonimato",
-            "Vous pouvez rester anonyme",
-            "يمكنك البقاء مجهول الهوية",
-        ),
-        (
-            "no-police",
-            "Will not contact police or immigration without your consent",
-            "No contactará a la policía ni a migración sin su consentimiento",
-            "Ne contactera ni la police ni l’immigration sans votre accord",
-            "لن يتصلوا بالشرطة أو الهجرة دون موافقتك",
-        ),
-        (
-            "undocumented",
-            "Helps people without papers",
-            "Atiende a personas sin papeles",
-            "Aide les personnes sans papiers",
-            "يساعد الأشخاص بدون أوراق",
-        ),
-        (
-            "survivor-led",
-            "Run by survivors",
-            "Dirigido por sobrevivientes",
-            "Géré par des survivantes",
-            "يديره ناجون",
-        ),
-        (
-            "referrals",
-            "Accepts referrals from caseworkers",
-            "Acepta derivaciones de profesionales",
-            "Accepte les orientations de professionnels",
-            "يقبل الإحالات من الأخصائيين",
-        ),
-    ],
-}
-TAXONOMY_NAMES = {
-    Taxonomy.SERVICE_TYPE: "Kind of help",
-    Taxonomy.POPULATION: "Who it is for",
-    Taxonomy.TRAFFICKING_TYPE: "Kind of exploitation",
-    Taxonomy.TRUST: "Trust",
+    slug: reference.term_codes(slug)
+    for slug in (
+        Taxonomy.SERVICE_TYPE,
+        Taxonomy.POPULATION,
+        Taxonomy.TRAFFICKING_TYPE,
+        Taxonomy.TRUST,
+    )
 }
 
 REGIONS = [
@@ -198,11 +90,16 @@ def _translated(values, field="name"):
 
 def _load_taxonomies():
     terms = {}
-    for slug, rows in TAXONOMIES.items():
-        taxonomy = Taxonomy.objects.create(slug=slug, name=TAXONOMY_NAMES[slug])
-        for position, (code, *names) in enumerate(rows):
+    for slug, codes in TAXONOMIES.items():
+        taxonomy = Taxonomy.objects.create(
+            slug=slug, **reference.columns(reference.taxonomy_names(slug))
+        )
+        for position, code in enumerate(codes):
             terms[code] = TaxonomyTerm.objects.create(
-                taxonomy=taxonomy, code=code, position=position, **_translated(names)
+                taxonomy=taxonomy,
+                code=code,
+                position=position,
+                **reference.columns(reference.term_names(slug, code)),
             )
     return terms
 
@@ -290,7 +187,7 @@ def load_demo() -> int:
             "Free, confidential advice by phone, day and night, for anyone forced to work "
             "or to sell sex. Interpreters on request.",
             "Asesoramiento gratuito y confidencial por teléfono, día y noche, para cualquier "
-            "persona obligada a trabajar o a vender sexo. Intérpretes si lo pide.",
+            "persona obligada a trabajar o a vender sexo. Intérpretes si lo pides.",
             "Écoute gratuite et confidentielle, jour et nuit, pour toute personne forcée à "
             "travailler ou à se prostituer. Interprètes sur demande.",
             "استشارة مجانية وسرية عبر الهاتف ليلاً ونهاراً لكل من أُجبر على العمل أو بيع الجنس.",
@@ -421,7 +318,7 @@ def load_demo() -> int:
         description=(
             "Free advice on residence permits, compensation and your rights as a victim. "
             "Walk in without an appointment on Wednesday afternoons.",
-            "Asesoría gratuita sobre permisos de residencia, indemnización y sus derechos.",
+            "Asesoría gratuita sobre permisos de residencia, indemnización y tus derechos.",
             "Conseils gratuits sur les titres de séjour, l’indemnisation et vos droits.",
             "استشارة مجانية حول تصاريح الإقامة والتعويض وحقوقك.",
         ),
@@ -598,7 +495,7 @@ def load_demo() -> int:
         ),
         description=(
             "Medical and sexual health care whatever your status. Sliding-scale fees.",
-            "Atención médica y de salud sexual sin importar su situación migratoria.",
+            "Atención médica y de salud sexual sin importar tu situación migratoria.",
             "Soins médicaux et santé sexuelle quel que soit votre statut.",
             "رعاية طبية وصحة جنسية بغض النظر عن وضعك.",
         ),
@@ -693,7 +590,7 @@ def load_demo() -> int:
         ),
         description=(
             "Anonymous online chat with trained volunteers, wherever you are.",
-            "Chat anónimo en línea con personas voluntarias formadas, esté donde esté.",
+            "Chat anónimo en línea con personas voluntarias formadas, estés donde estés.",
             "Tchat anonyme avec des bénévoles formés, où que vous soyez.",
             "دردشة مجهولة مع متطوعين مدربين أينما كنت.",
         ),
@@ -710,4 +607,86 @@ def load_demo() -> int:
         is_24_7=True,
         languages=["eng", "spa", "fra", "ara", "rus", "ukr"],
     )
+    _drafts_and_reviews(
+        orgs={"refuge": refuge, "legal": legal, "uk": uk, "us": us, "world": world},
+        services={
+            "hotline": hotline,
+            "shelter": shelter,
+            "clinic": clinic,
+            "uk_line": uk_line,
+            "counselling": counselling,
+            "health": health,
+            "housing": housing,
+            "chat": chat,
+        },
+    )
+    reference.apply_vocabulary(costs=True)
     return Service.objects.count()
+
+
+# Translations beyond the four above, and an honest status for every translated language:
+# "human" where a (fictional) reviewer checked it, "machine" where it is a machine draft
+# nobody has reviewed yet. Both markers can then be seen, also together: a Portuguese
+# reader of the chat service gets its machine-drafted Spanish, marked twice.
+EXTRA = {
+    "hotline": {
+        "name_uk": "Приклад національної гарячої лінії",
+        "description_uk": "Безкоштовна конфіденційна консультація телефоном, вдень і вночі, "
+        "для всіх, кого змушують працювати або надавати сексуальні послуги. Перекладачі "
+        "на запит.",
+        "name_ro": "Exemplu de linie națională de ajutor",
+        "description_ro": "Consiliere gratuită și confidențială la telefon, zi și noapte, "
+        "pentru oricine este forțat să muncească sau să se prostitueze.",
+    },
+    "shelter": {
+        "name_uk": "Приклад екстреного притулку (Ліон)",
+        "description_uk": "Безпечне місце для жінок і їхніх дітей. Адресу повідомляють "
+        "лише через лінію прийому.",
+    },
+    "clinic": {
+        "name_pt": "Consulta jurídica e de imigração de exemplo",
+        "description_pt": "Aconselhamento gratuito sobre autorizações de residência, "
+        "indemnizações e os seus direitos.",
+    },
+    "counselling": {
+        "name_fa": "نمونه خدمات مشاوره برای زنان",
+        "description_fa": "مشاوره رایگان برای زنانی که خشونت جنسی را تجربه کرده‌اند. "
+        "جلسه‌های عصرگاهی، تلفنی یا حضوری در منچستر.",
+    },
+    "health": {
+        "name_zh_hans": "示例社区健康诊所",
+        "description_zh_hans": "无论你的身份如何，都可获得医疗和性健康服务。按收入收费。",
+        "name_vi": "Phòng khám sức khỏe cộng đồng (ví dụ)",
+        "description_vi": "Chăm sóc y tế và sức khỏe tình dục, bất kể tình trạng giấy tờ "
+        "của bạn. Phí tùy theo thu nhập.",
+    },
+}
+STATUSES = {
+    "refuge": {"es": "human", "fr": "human", "ar": "machine"},
+    "legal": {"es": "human", "fr": "human", "ar": "machine"},
+    "uk": {"es": "machine", "fr": "machine", "ar": "machine"},
+    "us": {"es": "human", "fr": "machine", "ar": "machine"},
+    "world": {"es": "human", "fr": "human", "ar": "human"},
+    "hotline": {"es": "human", "fr": "human", "ar": "machine", "uk": "machine", "ro": "human"},
+    "shelter": {"es": "human", "fr": "human", "ar": "human", "uk": "machine"},
+    "clinic": {"es": "human", "fr": "human", "ar": "machine", "pt": "machine"},
+    "uk_line": {"es": "machine", "fr": "machine", "ar": "machine"},
+    "counselling": {"es": "machine", "fr": "machine", "ar": "machine", "fa": "human"},
+    "health": {
+        "es": "human",
+        "fr": "machine",
+        "ar": "machine",
+        "zh-hans": "machine",
+        "vi": "human",
+    },
+    "housing": {"es": "human", "fr": "machine", "ar": "machine"},
+    "chat": {"es": "machine", "fr": "human", "ar": "human"},
+}
+
+
+def _drafts_and_reviews(orgs, services):
+    for key, record in [*orgs.items(), *services.items()]:
+        for name, value in EXTRA.get(key, {}).items():
+            setattr(record, name, value)
+        record.translation_status = STATUSES[key]
+        record.save()

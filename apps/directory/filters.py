@@ -2,8 +2,12 @@
 
 import django_filters
 from django import forms
+from django.forms.models import ModelChoiceIterator
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django_filters import fields
+
+from apps.core.i18n import render_content, sort_key, translated_text
 
 from .models import Channel, Language, Service, Taxonomy, TaxonomyTerm
 
@@ -12,21 +16,51 @@ def terms_of(slug):
     return lambda request: TaxonomyTerm.objects.of(slug)
 
 
+class TermChoiceField(fields.ModelMultipleChoiceField):
+    """A term's name as every translatable value is shown: marked when it is a fallback."""
+
+    def label_from_instance(self, obj):
+        return render_content(translated_text(obj, "name"))
+
+
+class TermFilter(django_filters.ModelMultipleChoiceFilter):
+    field_class = TermChoiceField
+
+
+class ByNameIterator(ModelChoiceIterator):
+    """The options sorted by their name in the reader's language, not by ISO code."""
+
+    def __iter__(self):
+        if self.field.empty_label is not None:
+            yield ("", self.field.empty_label)
+        named = [(self.field.label_from_instance(obj), obj) for obj in self.queryset]
+        for _name, obj in sorted(named, key=lambda item: sort_key(item[0])):
+            yield self.choice(obj)
+
+
+class LanguageChoiceField(fields.ModelChoiceField):
+    iterator = ByNameIterator
+
+
+class LanguageFilter(django_filters.ModelChoiceFilter):
+    field_class = LanguageChoiceField
+
+
 class ServiceFilter(django_filters.FilterSet):
-    type = django_filters.ModelMultipleChoiceFilter(
+    type = TermFilter(
         label=_("Kind of help"),
         field_name="terms",
         distinct=True,
         queryset=terms_of(Taxonomy.SERVICE_TYPE),
         widget=forms.CheckboxSelectMultiple,
     )
-    language = django_filters.ModelChoiceFilter(
+    language = LanguageFilter(
         label=_("Language spoken"),
         queryset=Language.objects.all(),
         method="filter_language",
         empty_label=_("Any language"),
     )
-    population = django_filters.ModelMultipleChoiceFilter(
+    population = TermFilter(
         label=_("For"),
         field_name="terms",
         distinct=True,
@@ -40,7 +74,7 @@ class ServiceFilter(django_filters.FilterSet):
         choices=Channel.Kind.choices,
         widget=forms.CheckboxSelectMultiple,
     )
-    trust = django_filters.ModelMultipleChoiceFilter(
+    trust = TermFilter(
         label=_("Important to me"),
         field_name="terms",
         conjoined=True,

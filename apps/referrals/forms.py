@@ -8,7 +8,7 @@ from django.core.exceptions import ValidationError
 from django.utils import translation
 from django.utils.translation import gettext_lazy as _
 
-from apps.core.i18n import babel_locale
+from apps.core.i18n import babel_locale, sorted_by_name
 from apps.directory.models import Region
 
 from .models import normalise_code
@@ -68,7 +68,7 @@ def language_choices():
         key = "zh_Hans" if code == "zh-hans" else code
         name = reader.languages.get(key) or native
         choices.append((code, native if name == native else f"{name} — {native}"))
-    return choices
+    return sorted_by_name(choices)
 
 
 class SheetForm(forms.Form):

@@ -12,11 +12,11 @@ from dataclasses import dataclass
 import phonenumbers
 import segno
 from django.db.models import Prefetch
-from django.utils import formats, timezone, translation
+from django.utils import timezone, translation
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 
-from apps.core.i18n import country_name
+from apps.core.i18n import country_name, format_hours
 from apps.core.sensitive_words import find_sensitive
 from apps.directory.models import Channel, OpeningPeriod, Service, ServiceAtLocation
 
@@ -88,10 +88,7 @@ def hours_text(channel: Channel) -> str:
     parts = []
     for days, intervals in grouped_hours(channel):
         if intervals:  # days without hours are simply left out of the one-line summary
-            times = ", ".join(
-                f"{formats.time_format(o, 'TIME_FORMAT')}–{formats.time_format(c, 'TIME_FORMAT')}"
-                for o, c in intervals
-            )
+            times = ", ".join(format_hours(opens, closes) for opens, closes in intervals)
             parts.append(f"{days} {times}")
     return "; ".join(parts)
 

@@ -16,7 +16,7 @@ def test_fallback_content_is_marked_with_its_language(client, demo):
     service = Service.objects.get(name_en="Example National Helpline")
     html = client.get(f"/vi/s/{service.pk}/").content.decode()
     heading = html.split("<h1>")[1].split("</h1>")[0]
-    assert '<bdi lang="en">Example National Helpline</bdi>' in heading
+    assert '<bdi lang="en" dir="ltr">Example National Helpline</bdi>' in heading
     assert re.search(r'class="shown-in">\(.+\)</small>', heading)
     assert "Tiếng Anh" in heading  # the language is named in Vietnamese (CLDR)
 
@@ -25,7 +25,7 @@ def test_fallback_follows_the_languages_chain(client, demo):
     # Portuguese falls back to Spanish before English.
     service = Service.objects.get(name_en="Example National Helpline")
     html = client.get(f"/pt/s/{service.pk}/").content.decode()
-    assert '<bdi lang="es">Línea Nacional de Ejemplo</bdi>' in html
+    assert '<bdi lang="es" dir="ltr">Línea Nacional de Ejemplo</bdi>' in html
 
 
 def test_machine_drafted_translation_is_marked(client, demo):
@@ -45,7 +45,7 @@ def test_tagalog_content_renders(client, demo):
     assert "Halimbawang Pambansang Linya" in response.content.decode()
     # A Tagalog reader of a listing with no Tagalog text gets English, marked as such.
     other = Service.objects.get(name_en="Example Worldwide Chat Support")
-    assert '<bdi lang="en">' in client.get(f"/tl/s/{other.pk}/").content.decode()
+    assert '<bdi lang="en" dir="ltr">' in client.get(f"/tl/s/{other.pk}/").content.decode()
 
 
 def test_channel_labels_in_a_fallback_language_are_marked(client, demo):
@@ -54,4 +54,4 @@ def test_channel_labels_in_a_fallback_language_are_marked(client, demo):
     service = Service.objects.get(name_en="Example National Helpline")
     for path in ("/fa/r/fr/", f"/fa/s/{service.pk}/"):
         html = client.get(path).content.decode()
-        assert '<bdi lang="en">Helpline, free from any phone</bdi>' in html, path
+        assert '<bdi lang="en" dir="ltr">Helpline, free from any phone</bdi>' in html, path

@@ -171,7 +171,7 @@ def test_trust_and_other_terms_are_attributes_with_their_term(demo):
     terms = {a["taxonomy_term"]["code"]: a["taxonomy_term"] for a in document["attributes"]}
     assert {"anonymous", "no-police", "no-id", "undocumented"} <= set(terms)
     assert terms["no-police"]["taxonomy"] == "trust"
-    assert terms["no-police"]["name"].startswith("No contactará")
+    assert terms["no-police"]["name"].startswith("No avisará")
     assert terms["no-police"]["language"] == "es"
     assert all(a["link_id"] == document["id"] for a in document["attributes"])
 

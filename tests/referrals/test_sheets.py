@@ -58,9 +58,11 @@ def test_bilingual_sheet_shows_the_caseworkers_language_beside_the_clients(clien
     entry = sheet[sheet.index('class="sheet-row sheet-entry"') :]
     assert cells(entry) == [("fa", "rtl"), ("fr", "ltr")]
     assert "Ligne nationale d’exemple" in entry
-    # Persian has no content of its own here: it falls back to Arabic, and says so.
+    # Persian has no content of its own here: it falls back to English (not Arabic, which
+    # most Persian and Dari readers do not read), and says so.
     persian = entry[: entry.index('lang="fr"')]
-    assert '<bdi lang="ar">خط المساعدة الوطني التجريبي</bdi>' in persian
+    assert '<bdi lang="en" dir="ltr">Example National Helpline</bdi>' in persian
+    assert "خط المساعدة الوطني التجريبي" not in persian
     assert "shown-in" in persian
     assert "Téléphone" in entry
 
@@ -94,14 +96,15 @@ def test_hours_languages_and_exceptions_are_on_the_sheet(client, demo, settings)
     assert "Monday–Friday:" in sheet
     assert "Languages: Arabic, English, French" in sheet
     assert "Closed on public holidays." in sheet
-    assert "Dec. 24, 2026:" in sheet and "Christmas Eve: shorter hours" in sheet
-    assert "Hours are local time (Europe/London)." in sheet
+    assert "December 24, 2026:" in sheet and "Christmas Eve: shorter hours" in sheet
+    assert "Hours are local time (United Kingdom Time)." in sheet
 
 
 def test_only_public_addresses_are_shown(client, demo):
     pks = [service_pk(name) for name in (CLINIC, SHELTER, HOUSING)]
     sheet = article(post_sheet(client, pks).content.decode())
-    assert "1 place de la Démonstration" in sheet and "75011 Paris" in sheet
+    assert "1 place de la Démonstration" in sheet
+    assert '75011 <bdi translate="no">Paris</bdi>' in sheet
     assert "East Bay" in sheet  # a region-only place shows its public area
     for secret in ("rue de l’Exemple", "69000", "Safe house", "Hidden Example Way", "Oakland"):
         assert secret not in sheet

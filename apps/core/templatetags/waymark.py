@@ -1,12 +1,19 @@
+
 import phonenumbers
 from django import template
-from django.conf import settings
 from django.urls import translate_url
-from django.utils import formats, translation
+from django.utils import translation
 from django.utils.html import conditional_escape, format_html
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 
+from apps.core.i18n import (
+    format_clock,
+    format_day,
+    format_names,
+    format_weekday,
+    format_zone,
+)
 from apps.core.security import FORM_TOKEN_FIELD
 from apps.core.security import form_token as new_form_token
 from apps.directory.validators import display_host
@@ -70,25 +77,14 @@ def channel_status(channel, moment):
         return None
     local_now = moment.astimezone(opening.tzinfo)
     # The time is isolated, so "6:00 م" keeps its own order inside any sentence.
-    time = format_html("<bdi>{}</bdi>", formats.time_format(opening, "TIME_FORMAT"))
+    time = format_html("<bdi>{}</bdi>", format_clock(opening.time()))
     if opening.date() == local_now.date():
         text = conditional_escape(_("Closed now · opens at %(time)s")) % {"time": time}
     else:
-        day = conditional_escape(formats.date_format(opening, "l"))
+        day = conditional_escape(format_weekday(opening))
         template = conditional_escape(_("Closed now · opens %(day)s at %(time)s"))
         text = template % {"day": day, "time": time}
     return {"open": False, "text": mark_safe(text)}  # noqa: S308 - every part escaped
-
-
-@register.simple_tag
-def time_range(opens, closes):
-    """ "09:00–17:00" with each time isolated (``<bdi>``): in a right-to-left page the
-    opening time comes first in reading order, and "6:00 م" is never read as "م 6:00"."""
-    return format_html(
-        '<bdi class="time">{}</bdi>–<bdi class="time">{}</bdi>',
-        formats.time_format(opens, "TIME_FORMAT"),
-        formats.time_format(closes, "TIME_FORMAT"),
-    )
 
 
 @register.filter
@@ -120,36 +116,28 @@ def option_count(counts, field_name, value):
         return 0
 
 
-@register.inclusion_tag("core/_content.html")
-def content(obj, field, block=False, words=0):
-    """Translated content, marked with its real language when a fallback is shown (L2)."""
-    from django.utils.text import Truncator
+@register.simple_tag
+def content(obj, field=None, *, block=False, words=0, name=False):
+    """The one way a translatable value reaches a page (L2, issue #17).
 
-    from apps.core.i18n import translated_value
+    ``{% content service "name" %}`` or ``{% content text %}`` (a ``Text`` or a plain
+    string in the reader's language); see ``apps.core.i18n.render_content``.
+    """
+    from apps.core.i18n import Text, render_content, translated_text
 
-    value, used, status = translated_value(obj, field)
-    if words:
-        value = Truncator(value).words(words)
-    reader = translation.get_language()
-    fallback = used != reader
-    return {
-        "value": value,
-        "lang": used,
-        "fallback": fallback,
-        "language_name": _language_display(used) if fallback else "",
-        "machine": status == "machine",
-        "block": block,
-        "dir": "rtl" if used in settings.LANGUAGES_BIDI else "ltr",
-        "reader_dir": "rtl" if translation.get_language_bidi() else "ltr",
-    }
+    if field is not None:
+        text = translated_text(obj, field)
+    elif isinstance(obj, Text):
+        text = obj
+    else:
+        text = Text(obj or "", translation.get_language() or "en")
+    return render_content(text, block=block, words=words, name=name)
 
 
-def _language_display(code):
-    from apps.core.i18n import babel_locale
-
-    locale = babel_locale()
-    base = code.split("-")[0]
-    return locale.languages.get(base) or code
+# --- Locale-correct formatting (Babel, issue #17); see apps/core/i18n.py -------------
+@register.filter
+def local_date(value):
+    return format_day(value) if value else ""
 
 
 @register.simple_tag
@@ -172,5 +160,28 @@ def served_areas(service):
         names = [_("Worldwide")]
     else:
         names = sorted({area.region.display_name for area in areas})
-    text = _("Serves: %(areas)s") % {"areas": ", ".join(names)}
+    text = _("Serves: %(areas)s") % {"areas": format_names(names)}
     return format_html('<p class="serves">{}</p>', text)
+
+
+@register.filter
+def zone_name(zone):
+    return format_zone(zone)
+
+
+@register.filter
+def names_list(items):
+    """Languages (or anything with a display name) joined as the reader's language does."""
+    return format_names(getattr(item, "display_name", item) for item in items)
+
+
+@register.simple_tag
+def time_range(opens, closes):
+    """An opening interval, each time as the reader's locale writes it (Babel) and
+    isolated (``<bdi>``): in a right-to-left page the opening time comes first in reading
+    order, and "6:00 م" is never read as "م 6:00" (issue #16 item 3, issue #17 item 4)."""
+    return format_html(
+        '<bdi class="time">{}</bdi>–<bdi class="time">{}</bdi>',
+        format_clock(opens),
+        format_clock(closes),
+    )

@@ -9,6 +9,7 @@ from dataclasses import dataclass, field
 from django.conf import settings
 
 from apps.directory import demo
+from apps.directory import reference as shared
 from apps.directory.models import (
     Language,
     Region,
@@ -67,15 +68,15 @@ class ReferenceData:
             Taxonomy.TRAFFICKING_TYPE: (EXPLOITATION_CODES, "exploitation"),
         }
         terms = {}
-        for slug, rows in demo.TAXONOMIES.items():
+        for slug, codes_in_order in demo.TAXONOMIES.items():
             taxonomy, _created = Taxonomy.objects.get_or_create(
-                slug=slug, defaults={"name": demo.TAXONOMY_NAMES[slug]}
+                slug=slug, defaults=shared.columns(shared.taxonomy_names(slug))
             )
             existing = dict(taxonomy.terms.values_list("code", "pk"))
             codes, attribute = vocabulary_names.get(slug, ((), ""))
-            for position, (code, *names) in enumerate(rows):
+            for position, code in enumerate(codes_in_order):
                 if code not in existing:
-                    fields = demo._translated(names)
+                    fields = shared.columns(shared.term_names(slug, code))
                     if code in codes:
                         for language, vocabulary in VOCABULARIES.items():
                             phrase = getattr(vocabulary, attribute)[codes.index(code)]

@@ -1,6 +1,8 @@
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from apps.core.i18n import translated_text
+
 from .organizations import Organization, Service
 from .regions import Region
 
@@ -64,21 +66,23 @@ class Location(models.Model):
         A region-only or hidden location gives no address and no coordinates of its own:
         at most the region's fixed centre.
         """
+        # Texts are ``Text`` strings: they carry the language they are written in, so the
+        # page can mark a fallback (L2).
         view = {"region": self.region}
         if self.is_public:
             view.update(
-                accessibility=self.accessibility,
-                name=self.name,
-                address_1=self.address_1,
-                city=self.city,
+                accessibility=translated_text(self, "accessibility"),
+                name=translated_text(self, "name"),
+                address_1=translated_text(self, "address_1"),
+                city=translated_text(self, "city"),
                 postal_code=self.postal_code,
                 latitude=self.latitude,
                 longitude=self.longitude,
-                transportation=self.transportation,
+                transportation=translated_text(self, "transportation"),
             )
         elif self.visibility == self.Visibility.REGION:
             view.update(
-                area=self.region_label or self.region.display_name,
+                area=translated_text(self, "region_label") or self.region.display_name,
                 latitude=self.region.centroid_latitude,
                 longitude=self.region.centroid_longitude,
             )

@@ -25,6 +25,7 @@ from apps.curation.models import AuditEntry, Version
 from apps.curation.registry import SPECS, Lookups, spec_for
 from apps.curation.services import _same, audit_entry, coordinator_reasons, verify_by_from
 from apps.directory.models import Service, TaxonomyTerm
+from apps.directory.reference import apply_vocabulary
 from apps.directory.translation import unsaved
 
 from ..hsds.ids import hsds_id
@@ -164,6 +165,9 @@ class _Writer:
                 self._write_one(step)
         self._create_pending()
         _remember(self.mapped, self.job)
+        # Terms and cost words the shared vocabulary knows get its reviewed names in the
+        # languages the file did not give (apps/directory/reference).
+        apply_vocabulary()
         return self.counts
 
     # --- new listing records, a batch at a time ------------------------------------
