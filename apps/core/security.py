@@ -92,3 +92,22 @@ class CsrfViewMiddleware(csrf.CsrfViewMiddleware):
         except ValueError:
             return False
         return referer.scheme == request.scheme and referer.netloc == request.get_host()
+
+
+CSRF_MIDDLEWARE = "apps.core.security.CsrfViewMiddleware"
+
+
+def check_csrf_middleware(app_configs=None, **kwargs):
+    """Django's security.W003 looks for its own CSRF middleware by name and is silenced in
+    settings; this check stands in for it, so the protection cannot quietly go missing."""
+    from django.core.checks import Error
+
+    if CSRF_MIDDLEWARE in settings.MIDDLEWARE and settings.CSRF_USE_SESSIONS:
+        return []
+    return [
+        Error(
+            f"{CSRF_MIDDLEWARE} must be in MIDDLEWARE, with CSRF_USE_SESSIONS = True "
+            "(decision 0010).",
+            id="waymark.E001",
+        )
+    ]
