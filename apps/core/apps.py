@@ -10,6 +10,11 @@ class CoreConfig(AppConfig):
 
     def ready(self):
         from django.conf.locale import LANG_INFO
+        from django.core.checks import Tags, register
+
+        from .security import check_csrf_middleware
+
+        register(check_csrf_middleware, Tags.security, deploy=False)
 
         # Django ships no entry for Tagalog; get_language_info("tl") would fail without it.
         LANG_INFO.setdefault(

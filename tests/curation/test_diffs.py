@@ -2,8 +2,17 @@
 (issue #15 item 6)."""
 
 import pytest
+from django.utils import translation
 
 from apps.curation.diffs import findings, notes, readable, reveal
+
+
+@pytest.fixture(autouse=True)
+def _english():
+    """The notes are in the reader's language; these tests read them in English."""
+    with translation.override("en"):
+        yield
+
 
 PLAIN = [
     "Ligne d'écoute gratuite, 24 h/24",

@@ -872,3 +872,12 @@ def test_signing_in_keeps_the_verifying_device_in_the_session(db):
     client = Client()
     assert sign_in(client, user).status_code == 302
     assert client.session[DEVICE_ID_SESSION_KEY] == device_of(user).persistent_id
+
+
+def test_the_csrf_protection_cannot_quietly_go_missing(settings):
+    """Django's own check for it is silenced (it knows the middleware only by name)."""
+    from apps.core.security import CSRF_MIDDLEWARE, check_csrf_middleware
+
+    assert check_csrf_middleware() == []
+    settings.MIDDLEWARE = [m for m in settings.MIDDLEWARE if m != CSRF_MIDDLEWARE]
+    assert [error.id for error in check_csrf_middleware()] == ["waymark.E001"]
