@@ -71,7 +71,7 @@ def test_an_export_imports_into_an_empty_waymark(demo, coordinator, tmp_path, fo
     first = export(tmp_path / "first")
     empty_database()
     assert not Region.objects.exists()
-    call_command("import_hsds", first / form, publish=True, username=coordinator.username)
+    publish(first / form, coordinator)
     lyon = Region.objects.get(code__iexact="fr-ara-lyon")
     assert (lyon.kind, lyon.parent.code, lyon.name) == ("locality", "FR-ARA", "Lyon")
     second = export(tmp_path / "second")

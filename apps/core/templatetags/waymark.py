@@ -1,4 +1,3 @@
-
 import phonenumbers
 from django import template
 from django.urls import translate_url
