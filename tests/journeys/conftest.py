@@ -46,7 +46,7 @@ class Site:
 
 
 @pytest.fixture(scope="session")
-def journey_database(django_db_setup, django_db_blocker):
+def journey_database(request, django_db_setup, django_db_blocker):
     """The test database for journeys, even when no other test in this run asked for one.
 
     pytest-django creates test databases only for runs that include a test marked
@@ -59,6 +59,7 @@ def journey_database(django_db_setup, django_db_blocker):
     from django.conf import settings
     from django.db import connection
     from django.test.utils import setup_databases, teardown_databases
+    from pytest_django.fixtures import _get_databases_for_setup
 
     saved_age = connection.settings_dict.get("CONN_MAX_AGE")
     with django_db_blocker.unblock():
