@@ -64,8 +64,9 @@ def journey_database(request, django_db_setup, django_db_blocker):
     saved_age = connection.settings_dict.get("CONN_MAX_AGE")
     with django_db_blocker.unblock():
         config = None
-        name = connection.settings_dict["NAME"]
-        if name != connection.creation._get_test_db_name() and not name.startswith("file:memorydb"):
+        # The same question django_db_setup asked: did any test of this run need it?
+        aliases, _serialized = _get_databases_for_setup(request.session.items)
+        if "default" not in aliases:
             config = setup_databases(verbosity=0, interactive=False, aliases={"default"})
         settings.DATABASES["default"]["CONN_MAX_AGE"] = 0
         connection.settings_dict["CONN_MAX_AGE"] = 0
