@@ -52,18 +52,20 @@ def test_lists_use_each_languages_separators(client, demo):
 
 def test_persian_hours_use_persian_digits_and_numbers_stay_as_dialled(client, demo):
     html = page(client, "fa", COUNSELLING)
-    assert "۱۷:۰۰ تا ۲۲:۰۰" in html  # Monday to Friday, 17:00 to 22:00
+    text = re.sub(r"<[^>]+>", "", html)
+    assert "۱۷:۰۰ تا ۲۲:۰۰" in text  # Monday to Friday, 17:00 to 22:00
     assert '<span dir="ltr" class="number">+44 7700 900123</span>' in html
     assert "۱ سپتامبر ۲۰۲۶" in html
 
 
 def test_hours_never_read_backwards_in_right_to_left_pages(client, demo):
     # Arabic writes "9:30 ص – 5:30 م" (CLDR; Latin digits, as the ar locale's default): a
-    # right-to-left run. Digits alone ("09:30–17:30" in Persian's neighbours) are isolated
-    # left to right.
+    # right-to-left run. Each time is isolated (issue #16), so its parts keep their order.
     arabic = page(client, "ar", CLINIC)
-    assert re.search(r"<bdi>9:30\sص\s–\s5:30\sم</bdi>", arabic) and "٩" not in arabic
-    assert '<bdi dir="ltr">09:30–17:30</bdi>' in page(client, "uk", CLINIC)
+    times = r'<bdi class="time">9:30\sص</bdi>\s–\s<bdi class="time">5:30\sم</bdi>'
+    assert re.search(times, arabic) and "٩" not in arabic
+    ukrainian = page(client, "uk", CLINIC)
+    assert '<bdi class="time">09:30</bdi>–<bdi class="time">17:30</bdi>' in ukrainian
 
 
 def test_language_options_are_sorted_by_their_name_in_the_readers_language(client, demo):

@@ -18,9 +18,12 @@ def pages(client, language):
     for path in public_paths(language):
         yield path, client.get(path).content.decode()
     pks = all_pks()
-    yield "search", client.post(f"/{language}/find/", {"q": "Example"}, **ORIGIN).content.decode()
+    # A search answers with a 303 to its result address (decision 0011): follow it.
+    found = client.post(f"/{language}/find/", {"q": "Example"}, follow=True, **ORIGIN)
+    yield "search", found.content.decode()
     filtered = {"q": "Example", "type": ["1"], "trust": ["20"]}
-    yield "search+filters", client.post(f"/{language}/find/", filtered, **ORIGIN).content.decode()
+    found = client.post(f"/{language}/find/", filtered, follow=True, **ORIGIN)
+    yield "search+filters", found.content.decode()
     yield "note form", client.get(f"/{language}/s/{pks[0]}/note/").content.decode()
     yield "list", client.get(f"/{language}/list/?area=fr&{ids_query(*pks)}").content.decode()
     for extra in ({}, {"second_language": "fa"}, {"discreet": "on"}):

@@ -9,6 +9,7 @@ from django.utils.translation import gettext as _
 from apps.core.i18n import (
     format_clock,
     format_day,
+    format_hours,
     format_names,
     format_weekday,
     format_zone,
@@ -176,11 +177,21 @@ def names_list(items):
 
 @register.simple_tag
 def time_range(opens, closes):
-    """An opening interval, each time as the reader's locale writes it (Babel) and
-    isolated (``<bdi>``): in a right-to-left page the opening time comes first in reading
-    order, and "6:00 م" is never read as "م 6:00" (issue #16 item 3, issue #17 item 4)."""
+    """An opening interval as the reader's locale writes it (Babel: "9:30 ص – 5:30 م",
+    "۱۷:۰۰ تا ۲۲:۰۰"), each time isolated (``<bdi>``): in a right-to-left page the opening
+    time comes first in reading order, and "6:00 م" is never read as "م 6:00" (issue #16
+    item 3, issue #17 item 4)."""
+    text = format_hours(opens, closes)
+    first, second = format_clock(opens), format_clock(closes)
+    start = text.find(first)
+    end = text.find(second, start + len(first)) if start >= 0 else -1
+    if start < 0 or end < 0:  # e.g. opens == closes: one time
+        return format_html('<bdi class="time">{}</bdi>–<bdi class="time">{}</bdi>', first, second)
     return format_html(
-        '<bdi class="time">{}</bdi>–<bdi class="time">{}</bdi>',
-        format_clock(opens),
-        format_clock(closes),
+        '{}<bdi class="time">{}</bdi>{}<bdi class="time">{}</bdi>{}',
+        text[:start],
+        first,
+        text[start + len(first) : end],
+        second,
+        text[end + len(second) :],
     )
