@@ -9,8 +9,8 @@ import pytest
 from apps.directory.models import Organization, Service
 from apps.interchange.importing.reading import IMPORTED, TELLING_KEYS
 from apps.interchange.profile import extension_fields
-from tests.interchange.importing import empty_directory, export, load
-from tests.interchange.test_import_bad_input import refuses, run, write
+from tests.interchange.importing import empty_directory, export, load, publish
+from tests.interchange.test_import_bad_input import refuses, write
 
 
 @pytest.fixture
@@ -21,8 +21,8 @@ def exported(demo, tmp_path):
 
 
 def imports(path, coordinator):
-    ok, out, err = run(path, publish=True, username=coordinator.username)
-    assert ok, err
+    """Import with "publish now"; a second coordinator approves new contact data (SR-6)."""
+    out, _warnings = publish(path, coordinator)
     return out
 
 

@@ -5,12 +5,11 @@ page says "not known" rather than "no" (or "Closed")."""
 import json
 
 import pytest
-from django.core.management import call_command
 from django.urls import reverse
 from django.utils import translation
 
 from apps.directory.models import Channel, Service
-from tests.interchange.importing import export, load
+from tests.interchange.importing import export, load, publish
 
 ORG = "0b0e3a3c-1111-4111-8111-000000000001"
 SERVICE = "0b0e3a3c-1111-4111-8111-000000000002"
@@ -35,7 +34,7 @@ def feed(**service_fields):
 def imported(db, coordinator, tmp_path):
     path = tmp_path / "feed.json"
     path.write_text(json.dumps(feed()), encoding="utf-8")
-    call_command("import_hsds", path, publish=True, username=coordinator.username)
+    publish(path, coordinator)
     return Service.objects.get()
 
 
@@ -57,7 +56,7 @@ def test_what_the_source_says_is_kept(db, coordinator, tmp_path):
     document = feed(is_free=False, time_zone="Europe/London")
     document[1]["phones"][0]["is_24_7"] = True
     path.write_text(json.dumps(document), encoding="utf-8")
-    call_command("import_hsds", path, publish=True, username=coordinator.username)
+    publish(path, coordinator)
     service = Service.objects.get()
     assert (service.is_free, service.time_zone) == (False, "Europe/London")
     assert Channel.objects.get().is_24_7 is True
