@@ -187,6 +187,8 @@ def strip_modern_headers(route, request):
     Chromium adds Sec-Fetch-* below the layer a route can edit, so the request is sent
     by Playwright's own client (sharing the context's cookies) and its answer handed back
     to the page unchanged; redirects go back through the browser, as they would.
+    Limit: Chromium does not hand the body of a file upload to the route, so a form that
+    uploads a file cannot be emulated this way (it would arrive empty).
     """
     headers = {
         k: v
