@@ -76,7 +76,20 @@ def journey_database(request, django_db_setup, django_db_blocker):
             settings.DATABASES["default"]["CONN_MAX_AGE"] = saved_age
             connection.settings_dict["CONN_MAX_AGE"] = saved_age
             if config is not None:
+                _end_stray_sessions(connection)
                 teardown_databases(config, verbosity=0)
+
+
+def _end_stray_sessions(connection):
+    """A server thread still answering a browser's last request when the server stopped
+    can hold a PostgreSQL session open, and the test database cannot be dropped then."""
+    if connection.vendor != "postgresql":
+        return
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT pg_terminate_backend(pid) FROM pg_stat_activity "
+            "WHERE datname = current_database() AND pid <> pg_backend_pid()"
+        )
 
 
 @pytest.fixture(scope="module")
@@ -201,8 +214,8 @@ def strip_modern_headers(route, request):
         response = route.fetch(headers=headers, max_redirects=0)
         route.fulfill(response=response)
     except PlaywrightError as error:
-        if "closed" not in str(error):
-            raise  # otherwise the page closed while this request was in flight
+        if "closed" not in str(error) and "disposed" not in str(error):
+            raise  # otherwise the page or context closed while this request was in flight
 
 
 def new_page(browser, site: Site, *, phone=False, old_browser=False, **options):
