@@ -86,21 +86,3 @@ def contact_tokens(text) -> set[str]:
 
 def introduces_contact_data(old, new) -> bool:
     return bool(contact_tokens(new) - contact_tokens(old))
-
-
-def visible_code_points(text) -> str:
-    """Every character outside printable ASCII shown as U+XXXX, for reviewers (C2)."""
-    if not isinstance(text, str):
-        return "" if text is None else str(text)
-    out = []
-    for char in text:
-        if 32 <= ord(char) < 127:
-            out.append(char)
-        else:
-            name = unicodedata.name(char, "UNNAMED")
-            out.append(f"{char}[U+{ord(char):04X} {name}]")
-    return "".join(out)
-
-
-def has_lookalikes(text) -> bool:
-    return isinstance(text, str) and any(ord(c) > 127 for c in text)
