@@ -191,15 +191,21 @@ def staff_account_create(*, by, username, email, role, organization=None, langua
     user.save()
     profile = StaffProfile(user=user, role=role, organization=organization, language=language)
     staff_profile_save(profile=profile, by=by, changed=["role", "organization"])
+    _audit_account(by, user, "account.created", new={"username": username, "role": role})
+    return user
+
+
+def _audit_account(actor, user, action: str, **values) -> None:
+    """One audit entry about a staff account, under the account's organisation."""
+    profile = profile_of(user)
     audit_record(
-        actor=by,
-        action="account.created",
+        actor=actor,
+        action=action,
         target_model="user",
         target_id=user.pk,
-        organization_id=profile.organization_id,
-        new={"username": username, "role": role},
+        organization_id=profile.organization_id if profile else None,
+        **values,
     )
-    return user
 
 
 # --- Resetting a lost authenticator -------------------------------------------------------
@@ -211,15 +217,8 @@ def authenticator_reset(*, by, user) -> None:
     if not may_manage(by, user=user):
         raise PermissionDenied
     removed, _details = TOTPDevice.objects.filter(user=user).delete()
-    profile = profile_of(user)
-    audit_record(
-        actor=by,
-        action="authenticator.reset",
-        target_model="user",
-        target_id=user.pk,
-        organization_id=profile.organization_id if profile else None,
-        old={"authenticators": removed},
-        new={"authenticators": 0},
+    _audit_account(
+        by, user, "authenticator.reset", old={"authenticators": removed}, new={"authenticators": 0}
     )
 
 
@@ -326,13 +325,5 @@ class EnrolmentForm(forms.Form):
         TOTPDevice.objects.filter(user=user).exclude(pk=device.pk).delete()
         device.confirmed = True
         device.save(update_fields=["confirmed"])
-        profile = profile_of(user)
-        audit_record(
-            actor=user,
-            action="authenticator.enrolled",
-            target_model="user",
-            target_id=user.pk,
-            organization_id=profile.organization_id if profile else None,
-            new={"first_time": self.first_time},
-        )
+        _audit_account(user, user, "authenticator.enrolled", new={"first_time": self.first_time})
         return user
