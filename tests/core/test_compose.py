@@ -489,6 +489,20 @@ def _free_port() -> int:
         return sock.getsockname()[1]
 
 
+def _probe_gunicorn(tmp_path, port: int) -> subprocess.Popen:
+    """gunicorn with the production settings file, serving a tiny probe app on ``port``."""
+    (tmp_path / "probe_app.py").write_text(PROBE_APP)
+    return subprocess.Popen(
+        [sys.executable, "-m", "gunicorn", "-c", str(GUNICORN_CONF)]
+        + ["--bind", f"127.0.0.1:{port}", "--workers", "1", "--chdir", str(tmp_path)]
+        + ["probe_app:app"],
+        env={"PATH": os.environ.get("PATH", ""), "LOG_LEVEL": "info", "PYTHONUNBUFFERED": "1"},
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+
+
 def _wait_for(port: int, process: subprocess.Popen) -> None:
     deadline = time.monotonic() + 30
     while time.monotonic() < deadline:
@@ -504,18 +518,9 @@ def _wait_for(port: int, process: subprocess.Popen) -> None:
 
 def test_gunicorn_logs_no_client_address_query_referer_or_agent(tmp_path):
     """Run gunicorn with the production settings file and read what it logs (QE-17)."""
-    (tmp_path / "probe_app.py").write_text(PROBE_APP)
     port = _free_port()
     client = "127.0.0.2"  # a loopback address of the client's own, distinct from the bind
-    process = subprocess.Popen(
-        [sys.executable, "-m", "gunicorn", "-c", str(GUNICORN_CONF)]
-        + ["--bind", f"127.0.0.1:{port}", "--workers", "1", "--chdir", str(tmp_path)]
-        + ["probe_app:app"],
-        env={"PATH": os.environ.get("PATH", ""), "LOG_LEVEL": "info", "PYTHONUNBUFFERED": "1"},
-        stdout=subprocess.PIPE,
-        stderr=subprocess.PIPE,
-        text=True,
-    )
+    process = _probe_gunicorn(tmp_path, port)
     try:
         _wait_for(port, process)
         conn = http.client.HTTPConnection("127.0.0.1", port, timeout=10, source_address=(client, 0))
@@ -648,17 +653,8 @@ def test_the_worker_health_check_passes_with_a_worker_and_fails_without(services
 def test_a_cr_lf_in_the_path_cannot_forge_an_access_log_line(tmp_path):
     """QE-17, issue #18 item 9: %0D%0A in a path is decoded into PATH_INFO; the access
     log writes it escaped, on one line."""
-    (tmp_path / "probe_app.py").write_text(PROBE_APP)
     port = _free_port()
-    process = subprocess.Popen(
-        [sys.executable, "-m", "gunicorn", "-c", str(GUNICORN_CONF)]
-        + ["--bind", f"127.0.0.1:{port}", "--workers", "1", "--chdir", str(tmp_path)]
-        + ["probe_app:app"],
-        env={"PATH": os.environ.get("PATH", ""), "LOG_LEVEL": "info", "PYTHONUNBUFFERED": "1"},
-        stdout=subprocess.PIPE,
-        stderr=subprocess.PIPE,
-        text=True,
-    )
+    process = _probe_gunicorn(tmp_path, port)
     forged = '127.0.0.1 - - "GET /admin HTTP/1.1" 200 FORGED'
     try:
         _wait_for(port, process)
