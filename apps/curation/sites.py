@@ -47,12 +47,15 @@ class WaymarkAdminSite(OTPAdminSite):
         from django.urls import path
 
         from .account_views import enrol_view
+        from .coverage import coverage_view, gaps_csv_view
         from .home import export_view
 
         return [
             # Reached by a person who cannot sign in yet: the link's token is the key.
             path("enrol/<uidb64>/<token>/", enrol_view, name="staff_enrol"),
             path("export/", self.admin_view(export_view), name="staff_export"),
+            path("coverage/", self.admin_view(coverage_view), name="staff_coverage"),
+            path("coverage/gaps.csv", self.admin_view(gaps_csv_view), name="staff_coverage_csv"),
             *super().get_urls(),
         ]
 
