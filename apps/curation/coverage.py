@@ -224,10 +224,9 @@ def measure(kind: TaxonomyTerm | None, language: str | None, night: bool, kinds)
         for term in checked
         if not per_kind[row.region.pk][term.pk]
     ]
-    international = (
-        everywhere if kind is None else {s for s in everywhere if kind.pk in kinds_of[s]}
-    )
-    return Coverage(rows, gaps, len(international), _maps(rows))
+    if kind is not None:
+        everywhere = {service_id for service_id in everywhere if kind.pk in kinds_of[service_id]}
+    return Coverage(rows, gaps, len(everywhere), _maps(rows))
 
 
 def _maps(rows: list[RegionCount]) -> list[CountryMap]:
