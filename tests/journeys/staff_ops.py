@@ -31,13 +31,13 @@ def axe_violations(page) -> str:
     return results.generate_report() if results.violations_count else ""
 
 
-def shoot(page, name: str) -> None:
+def shoot(page, name: str, folder: Path = SHOTS) -> None:
     """Screenshots at 1280 and 320 px (the page as it is now), for people to look at."""
-    SHOTS.mkdir(parents=True, exist_ok=True)
+    folder.mkdir(parents=True, exist_ok=True)
     size = page.viewport_size
     for width in (1280, 320):
         page.set_viewport_size({"width": width, "height": 800})
-        page.screenshot(path=str(SHOTS / f"{name}-{width}.png"), full_page=True)
+        page.screenshot(path=str(folder / f"{name}-{width}.png"), full_page=True)
     page.set_viewport_size(size)
 
 
