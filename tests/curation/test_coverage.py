@@ -173,3 +173,35 @@ def test_the_shapes_come_from_the_installed_natural_earth_data():
     drawing = draw("GB", {"man": (53.48, -2.24)})
     assert drawing.path.startswith("M") and 0 < drawing.points["man"].x < drawing.width
     assert draw("ZZ", {}).path == ""  # a code without a shape: no outline, no error
+
+
+@pytest.mark.parametrize(
+    "opens,closes,at_night",
+    [
+        ("17:00", "22:00", False),  # closes as the night starts
+        ("06:00", "21:59", False),
+        ("17:00", "22:30", True),
+        ("05:30", "09:00", True),
+        ("18:00", "02:00", True),  # past midnight
+        ("20:00", "00:00", True),  # until midnight
+    ],
+)
+def test_open_at_night_is_some_time_between_22_and_6(partner_a, opens, closes, at_night):
+    from apps.curation.coverage import open_at_night_channels
+    from apps.directory.models import Channel, OpeningPeriod, Service
+
+    service = Service.objects.create(organization=partner_a, name_en="Line")
+    channel = Channel.objects.create(service=service, kind="voice")
+    OpeningPeriod.objects.create(channel=channel, weekday=2, opens=opens, closes=closes)
+    assert open_at_night_channels().filter(pk=channel.pk).exists() is at_night
+
+
+def test_round_the_clock_counts_and_unknown_hours_do_not(partner_a):
+    from apps.curation.coverage import open_at_night_channels
+    from apps.directory.models import Channel, Service
+
+    service = Service.objects.create(organization=partner_a, name_en="Line")
+    always = Channel.objects.create(service=service, kind="voice", is_24_7=True)
+    unknown = Channel.objects.create(service=service, kind="sms", is_24_7=None)
+    assert list(open_at_night_channels().filter(service=service)) == [always]
+    assert unknown not in open_at_night_channels()
