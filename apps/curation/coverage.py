@@ -24,6 +24,7 @@ after 22:00 or runs past midnight — or is open 24/7. Unknown hours are not "ye
 
 import csv
 import datetime as dt
+import functools
 import io
 from collections import defaultdict
 from dataclasses import dataclass, field
@@ -155,17 +156,22 @@ def _region_tree():
             children[region.parent_id].append(region.pk)
             region.parent = regions[region.parent_id]  # no query per region for its parent
 
-    def up(pk):
+    @functools.cache
+    def up(pk) -> tuple:
+        chain = []
         while pk is not None:
-            yield pk
+            chain.append(pk)
             pk = regions[pk].parent_id
+        return tuple(chain)
 
-    def down(pk):
-        stack = [pk]
+    @functools.cache
+    def down(pk) -> tuple:
+        found, stack = [], [pk]
         while stack:
             current = stack.pop()
-            yield current
+            found.append(current)
             stack.extend(children[current])
+        return tuple(found)
 
     return regions, up, down
 
@@ -177,7 +183,7 @@ def measure(kind: TaxonomyTerm | None, language: str | None, night: bool, kinds)
         services = services.speaking([language])
     if night:
         services = services.filter(pk__in=open_at_night_channels().values("service_id"))
-    ids = set(services.values_list("pk", flat=True))
+    ids = services.values("pk")  # a subquery: no list of ids travels to the database
     regions, up, down = _region_tree()
 
     covered = defaultdict(set)  # service id -> region ids it counts towards
@@ -204,8 +210,6 @@ def measure(kind: TaxonomyTerm | None, language: str | None, night: bool, kinds)
     counted = {}  # region id -> services (of the chosen kind) counting towards it
     per_kind = defaultdict(lambda: defaultdict(int))
     for service_id, region_ids in covered.items():
-        if service_id in everywhere and not region_ids:
-            continue
         for region_id in region_ids:
             for term_id in kinds_of[service_id]:
                 per_kind[region_id][term_id] += 1
