@@ -26,7 +26,7 @@ import csv
 import datetime as dt
 import functools
 import io
-from collections import defaultdict
+from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 
 from django import forms
@@ -186,19 +186,18 @@ def measure(kind: TaxonomyTerm | None, language: str | None, night: bool, kinds)
     ids = services.values("pk")  # a subquery: no list of ids travels to the database
     regions, up, down = _region_tree()
 
-    covered = defaultdict(set)  # service id -> region ids it counts towards
-    everywhere = set()
+    areas, places, everywhere = defaultdict(set), defaultdict(set), set()
     for service_id, scope, region_id in ServiceArea.objects.filter(service_id__in=ids).values_list(
         "service_id", "scope", "region_id"
     ):
         if scope == ServiceArea.Scope.INTERNATIONAL:
             everywhere.add(service_id)
         else:
-            covered[service_id].update(up(region_id), down(region_id))
+            areas[service_id].add(region_id)
     for service_id, region_id in ServiceAtLocation.objects.filter(service_id__in=ids).values_list(
         "service_id", "location__region_id"
     ):
-        covered[service_id].update(up(region_id))
+        places[service_id].add(region_id)
 
     kinds_by_pk = {term.pk: term for term in kinds}
     kinds_of = defaultdict(set)
@@ -207,14 +206,29 @@ def measure(kind: TaxonomyTerm | None, language: str | None, night: bool, kinds)
     ).values_list("service_id", "taxonomyterm_id"):
         kinds_of[service_id].add(term_id)
 
-    counted = {}  # region id -> services (of the chosen kind) counting towards it
+    # Services alike in areas, places and kinds count alike: add them up once per pattern.
+    patterns = Counter(
+        (frozenset(areas[pk]), frozenset(places[pk]), frozenset(kinds_of[pk]))
+        for pk in areas.keys() | places.keys()
+    )
+
+    @functools.cache
+    def counts_towards(area_ids: frozenset, place_ids: frozenset) -> frozenset:
+        covered = set()
+        for region_id in area_ids:
+            covered.update(up(region_id), down(region_id))
+        for region_id in place_ids:
+            covered.update(up(region_id))
+        return frozenset(covered)
+
+    counted = defaultdict(int)  # region id -> services (of the chosen kind) counting there
     per_kind = defaultdict(lambda: defaultdict(int))
-    for service_id, region_ids in covered.items():
-        for region_id in region_ids:
-            for term_id in kinds_of[service_id]:
-                per_kind[region_id][term_id] += 1
-            if kind is None or kind.pk in kinds_of[service_id]:
-                counted[region_id] = counted.get(region_id, 0) + 1
+    for (area_ids, place_ids, term_ids), number in patterns.items():
+        for region_id in counts_towards(area_ids, place_ids):
+            for term_id in term_ids:
+                per_kind[region_id][term_id] += number
+            if kind is None or kind.pk in term_ids:
+                counted[region_id] += number
 
     rows = []
 
