@@ -108,7 +108,7 @@ def test_unknown_filters_are_refused_plainly(coordinator_client, query):
 def test_unknown_filters_are_refused_in_arabic(staff_client, coordinator, demo):
     response = staff_client(coordinator, language="ar").get("/ar/staff/coverage/", {"kind": "nope"})
     assert response.status_code == 400
-    assert "These filters cannot be used" not in response.content.decode()
+    assert "لا يمكن استخدام عوامل التصفية هذه" in response.content.decode()
 
 
 def test_the_gaps_download_as_csv(coordinator_client):
