@@ -17,7 +17,6 @@ from collections import defaultdict
 from functools import lru_cache
 
 import pycountry
-
 from django.conf import settings
 from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse

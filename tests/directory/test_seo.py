@@ -2,10 +2,10 @@
 hreflang alternates, the alternates in page heads, schema.org JSON-LD on service pages."""
 
 import re
-import xml.etree.ElementTree as ET
 from urllib.robotparser import RobotFileParser
 
 import pytest
+from defusedxml import ElementTree as ET
 from django.conf import settings
 
 from apps.directory.models import Channel, Region, Service
