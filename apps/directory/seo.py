@@ -21,7 +21,7 @@ from django.conf import settings
 from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse
 from django.template.loader import render_to_string
-from django.urls import reverse, translate_url
+from django.urls import reverse
 from django.utils import translation
 from django.utils.html import _json_script_escapes
 from django.utils.safestring import mark_safe
@@ -46,13 +46,18 @@ def absolute(path: str) -> str:
     return f"{settings.BASE_URL}{path}"
 
 
-def alternates(path: str) -> list[tuple[str, str]]:
-    """(hreflang, absolute address) of a public page in every interface language, and
-    ``x-default``: the address without a language, where the site picks the visitor's
-    language from the browser's preferences (LocaleMiddleware's redirect)."""
-    links = [(code, absolute(translate_url(path, code))) for code in LANGUAGE_CODES]
-    neutral = "/" + path.lstrip("/").partition("/")[2]
-    return [*links, ("x-default", absolute(neutral))]
+def without_language(path: str) -> str:
+    """ "/ar/s/12/" -> "/s/12/": public paths use the same words in every language."""
+    return "/" + path.lstrip("/").partition("/")[2]
+
+
+def alternates(bare: str) -> list[tuple[str, str]]:
+    """(hreflang, absolute address) of a public page, given by its path without a
+    language, in every interface language, and ``x-default``: the address without a
+    language, where the site picks the visitor's language from the browser's preferences
+    (LocaleMiddleware's redirect)."""
+    links = [(code, absolute(f"/{code}{bare}")) for code in LANGUAGE_CODES]
+    return [*links, ("x-default", absolute(bare))]
 
 
 # --- robots.txt ------------------------------------------------------------------------
@@ -68,19 +73,36 @@ def robots_txt(request):
 
 
 # --- sitemaps --------------------------------------------------------------------------
-def _sitemap_paths():
-    """The paths (in English) of every page worth indexing, in a fixed order."""
-    with translation.override("en"):
-        yield reverse("home")
-        for code in Region.objects.order_by("code").values_list("code", flat=True):
-            yield reverse("region", args=[code.lower()])
-        services = Service.objects.published().order_by("pk").values_list("pk", flat=True)
-        for pk in services.iterator(chunk_size=2000):
-            yield reverse("service", args=[pk])
+class Addresses:
+    """Every page worth indexing, as paths without a language, in a fixed order: the home
+    page, every region, every published service. A slice reads only the services it
+    needs, so one sitemap of 2 000 addresses does not read all 100 000 (Paginator asks
+    for ``count()`` and a slice)."""
+
+    def __init__(self):
+        with translation.override("en"):
+            codes = Region.objects.order_by("code").values_list("code", flat=True)
+            self.fixed = [without_language(reverse("home"))] + [
+                without_language(reverse("region", args=[code.lower()])) for code in codes
+            ]
+        self.services = Service.objects.published().order_by("pk").values_list("pk", flat=True)
+
+    def count(self) -> int:
+        return len(self.fixed) + self.services.count()
+
+    def __len__(self) -> int:
+        return self.count()
+
+    def __getitem__(self, part: slice) -> list[str]:
+        start, stop, known = part.start or 0, part.stop, len(self.fixed)
+        pks = self.services[max(start - known, 0) : max(stop - known, 0)]
+        with translation.override("en"):
+            services = [without_language(reverse("service", args=[pk])) for pk in pks]
+        return self.fixed[start:stop] + services
 
 
 def _pages() -> Paginator:
-    return Paginator(list(_sitemap_paths()), SITEMAP_PAGE_SIZE, allow_empty_first_page=True)
+    return Paginator(Addresses(), SITEMAP_PAGE_SIZE, allow_empty_first_page=True)
 
 
 def _xml(template: str, context: dict) -> HttpResponse:
@@ -110,7 +132,7 @@ def sitemap_language(request, language, page):
     if page < 1 or page > paginator.num_pages:
         raise Http404
     entries = [
-        {"loc": absolute(translate_url(path, language)), "alternates": alternates(path)}
+        {"loc": absolute(f"/{language}{path}"), "alternates": alternates(path)}
         for path in paginator.page(page).object_list
     ]
     return _xml("directory/sitemap.xml", {"entries": entries})

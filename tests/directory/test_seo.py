@@ -246,3 +246,24 @@ def test_a_public_address_is_where_one_walks_in(client, demo):
     data = jsonld(client.get(f"/en/s/{service.pk}/").content.decode())
     places = [c["serviceLocation"] for c in data["availableChannel"] if "serviceLocation" in c]
     assert [place["address"]["streetAddress"] for place in places] == [location.address_1]
+
+
+def test_a_large_directory_is_split_into_sitemaps_that_cover_it_once(
+    client, demo, base_url, monkeypatch
+):
+    from apps.directory import seo
+
+    monkeypatch.setattr(seo, "SITEMAP_PAGE_SIZE", 4)
+    total = 1 + Region.objects.count() + Service.objects.published().count()
+    pages = -(-total // 4)
+    index = ET.fromstring(client.get("/sitemap.xml").content)
+    named = [node.text for node in index.iter(f"{SITEMAP}loc")]
+    assert len(named) == pages * len(LANGUAGE_CODES)
+    seen = []
+    for number in range(1, pages + 1):
+        assert f"{BASE}/sitemap-fa-{number}.xml" in named
+        response = client.get(f"/sitemap-fa-{number}.xml")
+        seen += list(ET.fromstring(response.content).iter(f"{SITEMAP}loc"))
+    locs = [node.text for node in seen]
+    assert len(locs) == len(set(locs)) == total
+    assert client.get(f"/sitemap-fa-{pages + 1}.xml").status_code == 404

@@ -23,7 +23,7 @@ def search_engine_head(context):
     links = format_html_join(
         "\n",
         '<link rel="alternate" hreflang="{}" href="{}">',
-        seo.alternates(request.path),
+        seo.alternates(seo.without_language(request.path)),
     )
     return format_html('<link rel="canonical" href="{}">\n{}', canonical, links)
 
