@@ -224,7 +224,8 @@ def _place(view: dict) -> dict:
             "streetAddress": str(view["address_1"]),
             "addressLocality": str(view["city"]),
             "postalCode": view["postal_code"],
-            "addressCountry": view["region"].country.code.upper(),
+            # Region codes start with their country's (FR, FR-ARA, fr-ara-lyon): no query.
+            "addressCountry": view["region"].code.split("-")[0].upper(),
         },
     }
 

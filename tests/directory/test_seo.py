@@ -246,6 +246,7 @@ def test_a_public_address_is_where_one_walks_in(client, demo):
     data = jsonld(client.get(f"/en/s/{service.pk}/").content.decode())
     places = [c["serviceLocation"] for c in data["availableChannel"] if "serviceLocation" in c]
     assert [place["address"]["streetAddress"] for place in places] == [location.address_1]
+    assert places[0]["address"]["addressCountry"] == location.region.country.code.upper()
 
 
 def test_a_large_directory_is_split_into_sitemaps_that_cover_it_once(
