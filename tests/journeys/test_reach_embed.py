@@ -204,9 +204,7 @@ def test_the_box_passes_axe_and_fits_a_small_phone(browser, site, lang):
         context.close()
 
 
-def test_a_crawler_reads_robots_the_sitemaps_and_a_service_pages_json_ld(
-    browser, site, settings
-):
+def test_a_crawler_reads_robots_the_sitemaps_and_a_service_pages_json_ld(browser, site, settings):
     settings.BASE_URL = site.url
     context, page, _traffic = new_page(browser, site)
     try:

@@ -2,12 +2,13 @@
 
 from django import template
 from django.utils.html import format_html, format_html_join
+from django.utils.safestring import mark_safe
 
 from apps.directory import seo
 
 register = template.Library()
 
-NOINDEX = '<meta name="robots" content="noindex, nofollow">'
+NOINDEX = mark_safe('<meta name="robots" content="noindex, nofollow">')  # noqa: S308 - fixed
 
 
 @register.simple_tag(takes_context=True)
@@ -18,7 +19,7 @@ def search_engine_head(context):
     page does (templates/base.html)."""
     request = context["request"]
     if request.GET:
-        return format_html(NOINDEX)
+        return NOINDEX
     canonical = seo.absolute(request.path)
     links = format_html_join(
         "\n",
