@@ -23,6 +23,17 @@ def jsonld(html: str) -> dict:
     return found[0]
 
 
+def as_real_listings():
+    """The demo's listings, taken for real ones: pages with demonstration data are never
+    indexed (a search must not find fictional numbers)."""
+    from django.core.cache import cache
+
+    from apps.directory.models import Organization
+
+    Organization.objects.update(is_demo=False)
+    cache.delete("waymark:demo-present")
+
+
 @pytest.fixture
 def base_url(settings):
     settings.BASE_URL = BASE
@@ -112,6 +123,7 @@ def test_unknown_sitemaps_are_404(client, demo):
 def test_public_pages_name_their_alternates_and_other_views_stay_out_of_the_index(
     client, demo, base_url
 ):
+    as_real_listings()
     service = Service.objects.published().first()
     for path in ("/ar/", "/ar/r/fr/", f"/ar/s/{service.pk}/"):
         html = client.get(path).content.decode()
@@ -268,3 +280,11 @@ def test_a_large_directory_is_split_into_sitemaps_that_cover_it_once(
     locs = [node.text for node in seen]
     assert len(locs) == len(set(locs)) == total
     assert client.get(f"/sitemap-fa-{pages + 1}.xml").status_code == 404
+
+
+def test_demonstration_data_is_never_indexed(client, demo):
+    service = Service.objects.published().first()
+    for path in ("/en/", "/en/r/fr/", f"/en/s/{service.pk}/"):
+        html = client.get(path).content.decode()
+        assert '<meta name="robots" content="noindex, nofollow">' in html, path
+        assert 'rel="canonical"' not in html, path

@@ -16,9 +16,11 @@ def search_engine_head(context):
     """For a page that may be indexed: its canonical address and its alternates in every
     language. With a query string (filters, a page number, a list in ``?ids=``) the page
     is another view of the same content, so it stays out of the index, as every other
-    page does (templates/base.html)."""
+    page does (templates/base.html); so does every page while the directory holds
+    demonstration data."""
     request = context["request"]
-    if request.GET:
+    # Demonstration data (fictional numbers) must never be what a search finds.
+    if request.GET or context.get("DEMO_DATA"):
         return NOINDEX
     canonical = seo.absolute(request.path)
     links = format_html_join(
