@@ -23,7 +23,7 @@ from django.http import Http404, HttpResponse
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import translation
-from django.utils.html import _json_script_escapes
+from django.utils.html import _json_script_escapes, escape
 from django.utils.safestring import mark_safe
 from django.views.decorators.http import require_safe
 
@@ -105,6 +105,13 @@ def _pages() -> Paginator:
     return Paginator(Addresses(), SITEMAP_PAGE_SIZE, allow_empty_first_page=True)
 
 
+SITEMAP_HEAD = (
+    '<?xml version="1.0" encoding="UTF-8"?>\n'
+    '<urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9" '
+    'xmlns:xhtml="http://www.w3.org/1999/xhtml">'
+)
+
+
 def _xml(template: str, context: dict) -> HttpResponse:
     return HttpResponse(render_to_string(template, context), content_type="application/xml")
 
@@ -131,11 +138,17 @@ def sitemap_language(request, language, page):
     paginator = _pages()
     if page < 1 or page > paginator.num_pages:
         raise Http404
-    entries = [
-        {"loc": absolute(f"/{language}{path}"), "alternates": alternates(path)}
-        for path in paginator.page(page).object_list
-    ]
-    return _xml("directory/sitemap.xml", {"entries": entries})
+    # Written out directly: 2 000 addresses with 13 alternates each are 28 000 elements,
+    # which the template engine took about a second to render (docs/search-engines.md).
+    lines = [SITEMAP_HEAD]
+    for path in paginator.page(page).object_list:
+        links = "".join(
+            f'<xhtml:link rel="alternate" hreflang="{code}" href="{escape(href)}"/>'
+            for code, href in alternates(path)
+        )
+        lines.append(f"<url><loc>{escape(absolute(f'/{language}{path}'))}</loc>{links}</url>")
+    lines.append("</urlset>\n")
+    return HttpResponse("\n".join(lines), content_type="application/xml")
 
 
 # --- schema.org JSON-LD ------------------------------------------------------------------
