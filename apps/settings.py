@@ -19,6 +19,7 @@ from apps.core.env import (
     env_database,
     env_int,
     env_list,
+    env_origins,
     env_str,
     env_url,
 )
@@ -359,6 +360,11 @@ NEUTRAL_URLS = {
     for code, _name in LANGUAGES
     if (url := env_url(f"WAYMARK_NEUTRAL_URL_{code.upper().replace('-', '_')}", None))
 }
+
+# Origins (scheme://host[:port]) whose pages may frame the "get help now" box at
+# /embed/help/ (docs/embed.md). Empty: no site may frame it. Only that page's
+# frame-ancestors changes; every other page keeps 'none' and X-Frame-Options DENY.
+WAYMARK_EMBED_ALLOWED_ORIGINS = env_origins("WAYMARK_EMBED_ALLOWED_ORIGINS")
 
 # --- Logging: never client addresses, query strings, Referer or bodies (QE-17) ---------
 LOGGING = {

@@ -3,12 +3,19 @@ from django.contrib import admin
 from django.urls import include, path
 
 from apps.core import views as core_views
+from apps.directory import embed, seo
 
 urlpatterns = [
     path("healthz", core_views.healthz, name="healthz"),
     path("readyz", core_views.readyz, name="readyz"),
     path("favicon.ico", core_views.favicon),
     path("api/hsds/", include("apps.interchange.urls")),
+    # Search engines and partners' sites (issue #22): no language prefix; the sitemaps
+    # name every language, the box takes its language from ?lang=.
+    path("robots.txt", seo.robots_txt, name="robots-txt"),
+    path("sitemap.xml", seo.sitemap_index, name="sitemap-index"),
+    path("sitemap-<str:language>-<int:page>.xml", seo.sitemap_language, name="sitemap-language"),
+    path("embed/help/", embed.help_box, name="embed-help"),
 ]
 
 urlpatterns += i18n_patterns(

@@ -5,6 +5,7 @@ with ``required`` semantics is expressed by the caller passing ``None`` and chec
 """
 
 import os
+import re
 from pathlib import Path
 from urllib.parse import urlsplit
 
@@ -76,6 +77,24 @@ def env_url(name: str, default: str | None, *, schemes: tuple[str, ...] = ("http
             f"{name} must be a {'/'.join(schemes)} URL with a host; got {value!r}."
         )
     return value
+
+
+_ORIGIN = re.compile(
+    r"^https?://[A-Za-z0-9.-]+(:[0-9]{1,5})?$|^https?://\[[0-9A-Fa-f:.]+\](:[0-9]{1,5})?$"
+)
+
+
+def env_origins(name: str) -> list[str]:
+    """Comma-separated web origins (``https://partner.example.org``, a port allowed): no
+    path, no wildcard, no quote, so that each can go into a CSP directive as it is."""
+    origins = env_list(name, [])
+    for origin in origins:
+        if not _ORIGIN.match(origin):
+            raise ImproperlyConfigured(
+                f"{name} must list origins such as https://partner.example.org "
+                f"(scheme and host, no path or wildcard); got {origin!r}."
+            )
+    return [origin.lower() for origin in origins]
 
 
 def env_database(name: str, *, default_sqlite: Path, required: bool, conn_max_age: int) -> dict:

@@ -74,6 +74,17 @@ def facet_counts(queryset):
     return {"terms": terms, "channels": channels}
 
 
+def help_now_lines(services):
+    """The verified lines of these services for the "get help now" strip: lines open day
+    and night first (D7); also the embeddable box (apps/directory/embed.py)."""
+    return (
+        Channel.objects.help_now()
+        .filter(service__in=services.values("pk"))
+        .select_related("service")
+        .order_by(F("is_24_7").desc(nulls_last=True), "position", "pk")[:HELP_NOW_LINES]
+    )
+
+
 @require_safe
 @public_page
 def region(request, code):
@@ -93,12 +104,7 @@ def region(request, code):
     paginator = Paginator(matching.order_by("name", "pk").values_list("pk", flat=True), PAGE_SIZE)
     page = paginator.get_page(request.GET.get("page"))
     services = list(Service.objects.filter(pk__in=list(page)).for_listing())
-    help_now = (
-        Channel.objects.help_now()
-        .filter(service__in=base.values("pk"))
-        .select_related("service")
-        .order_by(F("is_24_7").desc(nulls_last=True), "position", "pk")[:HELP_NOW_LINES]
-    )
+    help_now = help_now_lines(base)
     context = {
         "region": place,
         "subregions": place.children.all(),

@@ -10,7 +10,7 @@ import pytest
 
 from apps.core.i18n import neutral_url
 from tests.conftest import ROOT
-from tests.public_routes import LANGUAGE_CODES, public_paths
+from tests.public_routes import LANGUAGE_CODES, crawler_paths, public_paths
 
 CSP = (
     "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
@@ -39,6 +39,15 @@ def test_every_public_page_is_private_in_every_language(client, demo, language):
         assert_private(response)
         if response["Content-Type"].startswith("text/html"):
             assert set(response["Content-Security-Policy"].split("; ")) == set(CSP.split("; "))
+    assert not client.cookies
+
+
+def test_what_crawlers_read_is_private_too(client, demo):
+    """robots.txt and the sitemaps (issue #22) carry the same headers and no cookie."""
+    for path in crawler_paths():
+        response = client.get(path)
+        assert response.status_code == 200, path
+        assert_private(response)
     assert not client.cookies
 
 

@@ -9,7 +9,8 @@ from apps.curation.models import StaffProfile
 from apps.curation.services import proposal_approve, proposal_submit
 from apps.directory.models import Location, Service
 from tests.curation.conftest import make_staff
-from tests.public_routes import LANGUAGE_CODES, public_paths
+from tests.public_routes import LANGUAGE_CODES, crawler_paths, public_paths
+from tests.schema_org import json_ld_blocks
 
 CANARY = "zqxcanary"
 
@@ -56,6 +57,28 @@ def test_no_public_page_shows_a_confidential_address(client, canaries, language)
     for path in public_paths(language):
         response = client.get(path)
         assert_no_canary(response.content.decode(), path)
+
+
+def test_sitemaps_and_structured_data_show_no_confidential_address(client, canaries):
+    """Issue #22: what search engines read (robots.txt, sitemaps, JSON-LD) leaks nothing."""
+    for path in crawler_paths():
+        response = client.get(path)
+        assert response.status_code == 200, path
+        assert_no_canary(response.content.decode(), path)
+    confidential = Service.objects.published().filter(
+        service_at_locations__location__visibility__in=[
+            Location.Visibility.HIDDEN,
+            Location.Visibility.REGION,
+        ]
+    )
+    assert confidential.count() >= 2
+    for language in LANGUAGE_CODES:
+        for service in confidential:
+            html = client.get(f"/{language}/s/{service.pk}/").content.decode()
+            (data,) = json_ld_blocks(html)  # the structured data is there, and clean
+            assert_no_canary(str(data), f"JSON-LD of /{language}/s/{service.pk}/")
+            places = [c for c in data.get("availableChannel", []) if "serviceLocation" in c]
+            assert places == [], "a confidential place became a walk-in address"
 
 
 @pytest.mark.parametrize("language", ["en", "fr", "ar", "zh-hans"])

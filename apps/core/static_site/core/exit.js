@@ -2,7 +2,7 @@
    plain link to /<lang>/exit/, which redirects to a neutral site. */
 (function () {
   "use strict";
-  var exitUrl = null;
+  var exitUrl = null, exitTop = false;
   var overlay, status, dots;
   var shiftCount = 0, shiftTimer = null, lastShift = 0, shiftAlone = false;
   var lastEscape = 0;
@@ -15,7 +15,17 @@
       if (el !== overlay) el.style.visibility = "hidden";
     });
     overlay.hidden = false;
-    // replace(): Back from the neutral site does not return here (QE-5).
+    // replace(): Back from the neutral site does not return here (QE-5). A control with
+    // target="_top" (the embeddable box, framed by a partner's page) leaves the whole
+    // window; if the browser refuses that, the link itself still does.
+    if (exitTop && window.top !== window) {
+      try {
+        window.top.location.replace(exitUrl);
+      } catch (error) {
+        window.open(exitUrl, "_top");
+      }
+      return;
+    }
     window.location.replace(exitUrl);
   }
 
@@ -93,6 +103,7 @@
     var controls = document.querySelectorAll("[data-exit]");
     if (!controls.length) return;
     exitUrl = controls[0].getAttribute("href");
+    exitTop = controls[0].getAttribute("target") === "_top";
     overlay = document.getElementById("exit-overlay");
     status = document.getElementById("exit-status");
     dots = document.querySelectorAll(".exit-progress span");
