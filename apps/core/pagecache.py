@@ -120,7 +120,12 @@ def schedule_epoch(now: dt.datetime, generation: str) -> str:
 
 
 def _scope(generation: str) -> str:
-    return f"{generation}:{schedule_epoch(timezone.now(), generation)}"
+    now = timezone.now()
+    # The UTC hour too: no kept page outlives the hour it was built in, which is what the
+    # capacity clock ("updated N hours ago", "not updated recently") counts on
+    # (apps/directory/capacity.py).
+    hour = now.astimezone(dt.UTC).strftime("%Y%m%d%H")
+    return f"{generation}:{schedule_epoch(now, generation)}:{hour}"
 
 
 def scoped(scope: str, name: str) -> str:

@@ -47,12 +47,15 @@ class WaymarkAdminSite(OTPAdminSite):
         from django.urls import path
 
         from .account_views import enrol_view
+        from .capacity_views import capacity_update_view, priority_lines_view
         from .home import export_view
 
         return [
             # Reached by a person who cannot sign in yet: the link's token is the key.
             path("enrol/<uidb64>/<token>/", enrol_view, name="staff_enrol"),
             path("export/", self.admin_view(export_view), name="staff_export"),
+            path("capacity/", self.admin_view(capacity_update_view), name="capacity_update"),
+            path("priority/", self.admin_view(priority_lines_view), name="priority_lines"),
             *super().get_urls(),
         ]
 
