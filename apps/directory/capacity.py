@@ -8,9 +8,9 @@ answer here is therefore worked out for that whole hour ("the capacity clock"):
 
 - stale: the update is older than the limit at the *end* of the hour, so a page never
   shows "available" past the limit; it says "not updated recently" up to an hour early;
-- "updated N hours ago": whole hours counted from the *start* of the hour, so a kept page
-  may say one hour less than the truth, never more (N hours means N to N+2 hours ago;
-  "less than an hour" means less than two).
+- "updated N hours ago": whole hours when the page is built; a kept page may say up to
+  an hour less than the truth by the end of its hour, never more (N hours means N to
+  N+2 hours ago; "less than an hour" means less than two).
 
 A capacity update purges the page cache like a publication does.
 """
@@ -61,10 +61,10 @@ def shown(service, now: dt.datetime | None = None) -> Shown | None:
     """None for a service that does not say how much space it has."""
     if not service.capacity_status:
         return None
-    start, _end = clock(now)
+    now = now or timezone.now()
     updated = service.capacity_updated
     stale = updated is None or updated <= fresh_after(now)
-    hours = max(0, int((start - updated).total_seconds() // 3600)) if updated else 0
+    hours = max(0, int((now - updated).total_seconds() // 3600)) if updated else 0
     label = str(CapacityStatus(service.capacity_status).label)
     return Shown(service.capacity_status, label, stale, hours)
 

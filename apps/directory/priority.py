@@ -2,7 +2,8 @@
 country. They lead the "Get help now" strip of every region page of the country (D7) and
 the discreet referral sheet (R3). Written only by apps.curation.services."""
 
-from django.db.models import F
+from django.db.models import F, OuterRef, Q, Subquery
+from django.db.models.functions import Coalesce
 
 from .models import Channel, PriorityLine, Service
 
@@ -21,23 +22,25 @@ def priority_service_ids(country) -> list[int]:
 
 
 def help_now_lines(place, serving, limit: int) -> list[Channel]:
-    """The strip: the priority services' numbers first (all of them), then the other
-    "get help now" lines of services serving ``place``, up to ``limit`` lines in all."""
-    first = priority_service_ids(place.country)
-    lead = sorted(
-        Channel.objects.filter(service_id__in=first, kind__in=STRIP_KINDS)
-        .exclude(number="")
-        .select_related("service"),
-        key=lambda c: (first.index(c.service_id), not c.get_help_now, not c.is_24_7, c.position),
-    )
-    rest = list(
-        Channel.objects.help_now()
-        .filter(service__in=serving.values("pk"))
-        .exclude(service_id__in=first)
+    """The strip, in one query: the numbers of the country's priority services first, in
+    the coordinators' order, then the other "get help now" lines of services serving
+    ``place`` (24/7 first), ``limit`` lines in all."""
+    lines = PriorityLine.objects.filter(country=place.country)
+    rank = Subquery(lines.filter(service=OuterRef("service")).values("position")[:1])
+    priority = Q(service__in=lines.values("service"), kind__in=STRIP_KINDS) & ~Q(number="")
+    chosen = priority | Q(get_help_now=True, service__in=serving.values("pk"))
+    return list(
+        Channel.objects.filter(chosen, service__in=Service.objects.published())
+        .annotate(rank=Coalesce(rank, PriorityLine.MAX_PER_COUNTRY + 1))
         .select_related("service")
-        .order_by(F("is_24_7").desc(nulls_last=True), "position", "pk")[: max(limit - len(lead), 0)]
+        .order_by(
+            "rank",
+            F("get_help_now").desc(),
+            F("is_24_7").desc(nulls_last=True),
+            "position",
+            "pk",
+        )[:limit]
     )
-    return lead + rest
 
 
 def priority_first(services: list[Service]) -> list[Service]:
