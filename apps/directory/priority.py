@@ -12,15 +12,6 @@ from .models import Channel, PriorityLine, Service
 STRIP_KINDS = (Channel.Kind.VOICE, Channel.Kind.SMS)
 
 
-def priority_service_ids(country) -> list[int]:
-    """The country's published priority services, in the coordinators' order."""
-    return list(
-        PriorityLine.objects.filter(country=country, service__in=Service.objects.published())
-        .order_by("position")
-        .values_list("service_id", flat=True)
-    )
-
-
 def help_now_lines(place, serving, limit: int) -> list[Channel]:
     """The strip, in one query: the numbers of the country's priority services first, in
     the coordinators' order, then the other "get help now" lines of services serving

@@ -158,6 +158,8 @@ def test_a_day_without_an_update_reads_not_updated_recently(browser, site, setti
             )
             click_through(page, card.get_by_role("link").first)
             assert page.locator(".capacity-stale").count() == 1
+            if lang == "ar":
+                assert not axe_violations(page), axe_violations(page)
         finally:
             context.close()
 
