@@ -6,27 +6,15 @@ import re
 import pytest
 
 from apps.curation.models import AuditEntry
-from apps.directory.models import Channel, PriorityLine, Region, Service, ServiceArea
-from apps.directory.models.organizations import PublicationStatus
+from apps.directory.models import PriorityLine, Region, Service
+from tests.directory.factories import national_line
 
 PAGE = "/en/staff/priority/"
 
 
-def _national_line(name, number, country="FR"):
-    hotline = Service.objects.get(name="Example National Helpline")
-    service = Service.objects.create(
-        organization=hotline.organization, name_en=name, status=PublicationStatus.PUBLISHED
-    )
-    ServiceArea.objects.create(
-        service=service, scope=ServiceArea.Scope.REGION, region=Region.objects.get(code=country)
-    )
-    Channel.objects.create(service=service, kind=Channel.Kind.VOICE, number=number)
-    return service
-
-
 @pytest.fixture
 def lines(demo):
-    return [_national_line(f"Example Line {n}", f"+3319900300{n}") for n in range(1, 5)]
+    return [national_line(f"Example Line {n}", f"+3319900300{n}") for n in range(1, 5)]
 
 
 def _post(client, service, action, country="FR"):

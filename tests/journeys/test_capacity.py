@@ -13,6 +13,7 @@ from pathlib import Path
 import pytest
 from django.utils import timezone
 
+from tests.directory.factories import national_line
 from tests.journeys.conftest import new_page, sign_in
 from tests.journeys.staff_ops import axe_violations, click_through, no_sideways_scroll
 
@@ -193,21 +194,6 @@ def test_a_caseworker_filters_has_space_now(browser, site):
         context.close()
 
 
-def _national_line(name, number):
-    from apps.directory.models import Channel, Region, Service, ServiceArea
-    from apps.directory.models.organizations import PublicationStatus
-
-    hotline = Service.objects.get(name="Example National Helpline")
-    service = Service.objects.create(
-        organization=hotline.organization, name_en=name, status=PublicationStatus.PUBLISHED
-    )
-    ServiceArea.objects.create(
-        service=service, scope=ServiceArea.Scope.REGION, region=Region.objects.get(code="FR")
-    )
-    Channel.objects.create(service=service, kind=Channel.Kind.VOICE, number=number)
-    return service
-
-
 def test_a_coordinator_marks_priority_lines_that_lead_the_strip_and_a_fourth_is_refused(
     browser, site
 ):
@@ -215,9 +201,9 @@ def test_a_coordinator_marks_priority_lines_that_lead_the_strip_and_a_fourth_is_
     from apps.directory.models import PriorityLine
 
     # Two more national lines in France (the demo has one), so there are four to choose.
-    _national_line("Example Crisis Line", "+33199004001")
-    _national_line("Example Night Line", "+33199004002")
-    _national_line("Example Migrants Line", "+33199004003")
+    national_line("Example Crisis Line", "+33199004001")
+    national_line("Example Night Line", "+33199004002")
+    national_line("Example Migrants Line", "+33199004003")
     pagecache.purge()
     context, page, _traffic = new_page(browser, site)
     try:
