@@ -637,12 +637,14 @@ def to_plain_time(moment) -> str | None:
 @transaction.atomic
 def priority_line_add(*, by, country, service) -> None:
     """A coordinator puts a service first for a country; at most three (issue 21)."""
-    from apps.directory.models import PriorityLine, Service
+    from apps.directory.models import PriorityLine, Region, Service
 
     if not is_coordinator(by):
         raise PermissionDenied
-    # One country at a time: lock its lines, so two coordinators cannot both add a third.
-    lines = list(PriorityLine.objects.select_for_update().filter(country=country))
+    # One change per country at a time (the country's row is the lock, even when it has
+    # no lines yet), so two coordinators cannot both take the last place.
+    Region.objects.select_for_update().filter(pk=country.pk).first()
+    lines = list(PriorityLine.objects.filter(country=country))
     if any(line.service_id == service.pk for line in lines):
         raise RefusedChange(_("This service is already a priority line for this country."))
     if len(lines) >= PriorityLine.MAX_PER_COUNTRY:
