@@ -220,6 +220,7 @@ def test_a_coordinator_marks_priority_lines_that_lead_the_strip_and_a_fourth_is_
         click_through(page, row.get_by_role("button", name="Make it a priority line"))
         assert "France already has three priority lines. Remove one first." in page.content()
         assert "Priority lines for France (3/3)" in page.content()
+        _shoot(page, "staff-priority-lines-en")
     finally:
         context.close()
     assert PriorityLine.objects.filter(country__code="FR").count() == 3
