@@ -341,6 +341,8 @@ SECURE_REDIRECT_EXEMPT = [r"^healthz$", r"^readyz$"]
 BASE_URL = env_url("WAYMARK_BASE_URL", "http://127.0.0.1:8000").rstrip("/")
 # How long a referral reference code reopens its list (R4).
 WAYMARK_REFERENCE_CODE_DAYS = env_int("WAYMARK_REFERENCE_CODE_DAYS", 30, minimum=1)
+# Hours after which a service's "space available" is shown as "not updated recently".
+WAYMARK_CAPACITY_STALE_HOURS = env_int("WAYMARK_CAPACITY_STALE_HOURS", 24, minimum=1)
 # The device admin must never show a staff member's TOTP secret or QR code.
 OTP_ADMIN_HIDE_SENSITIVE_DATA = True
 OTP_TOTP_ISSUER = env_str("WAYMARK_SITE_NAME", "Waymark")

@@ -3,13 +3,17 @@
 A hit costs two cache reads instead of a dozen queries and a template. What may be cached
 is narrow on purpose: GET or HEAD, no staff session cookie, a 200 answer that sets no
 cookie. The key holds the language, the path with its query string (hashed), the
-schedule epoch, and a generation that every publication replaces (``purge``):
+schedule epoch, the UTC hour, and a generation that every publication replaces
+(``purge``):
 
 - the schedule epoch is the last moment at or before now when any listing could have
   opened or closed: an opening or closing time of any period or exception, or midnight,
   in any service's time zone. Between two such moments no "open now" and no date on any
   page can change, so a page stays exact without a timer; at 100 000 services with hours
   on the hour and half hour, an entry lives up to 30 minutes;
+- the current UTC hour: no entry outlives the hour it was built in, so "updated N hours
+  ago" and "not updated recently" on a shelter's space can be worked out for the whole
+  hour (apps/directory/capacity.py);
 - the generation makes a publication visible at once: ``purge`` runs from the outbox
   after the approval commits, and leaves the rate-limit counters alone (a ``clear()``
   would reset them).
@@ -120,7 +124,12 @@ def schedule_epoch(now: dt.datetime, generation: str) -> str:
 
 
 def _scope(generation: str) -> str:
-    return f"{generation}:{schedule_epoch(timezone.now(), generation)}"
+    now = timezone.now()
+    # The UTC hour too: no kept page outlives the hour it was built in, which is what the
+    # capacity clock ("updated N hours ago", "not updated recently") counts on
+    # (apps/directory/capacity.py).
+    hour = now.astimezone(dt.UTC).strftime("%Y%m%d%H")
+    return f"{generation}:{schedule_epoch(now, generation)}:{hour}"
 
 
 def scoped(scope: str, name: str) -> str:

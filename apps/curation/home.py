@@ -20,7 +20,9 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from apps.directory.models import Service
+from apps.directory.models.organizations import CapacityStatus
 
+from .capacity_views import CountryForm, capacity_services
 from .models import ProblemReport, Proposal
 from .models.people import visible_to_staff
 from .services import is_coordinator, may_review, profile_of
@@ -64,6 +66,8 @@ def work_for(request) -> dict:
                 verify_by__gte=today, verify_by__lte=today + dt.timedelta(days=DUE_SOON_DAYS)
             )
         ),
+        "capacity": capacity_services(user),
+        "capacity_statuses": CapacityStatus.choices,
         "reports": _listed(
             ProblemReport.objects.open()
             .visible_to(user)
@@ -77,6 +81,7 @@ def work_for(request) -> dict:
         imports = ImportJob.objects.filter(status=ImportJob.Status.PENDING).defer("content")
         work["imports"] = _listed(imports.select_related("author").order_by("created_at"))
         work["export_form"] = ExportForm()
+        work["country_form"] = CountryForm()
     return work
 
 

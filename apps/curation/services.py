@@ -580,3 +580,113 @@ def service_confirm(*, service, by) -> None:
         new={"assured_date": today.isoformat(), "verify_by": service.verify_by.isoformat()},
     )
     purge_public_cache(f"verified-{service.pk}")
+
+
+# --- space available and priority lines (issue 21) ------------------------------------
+
+
+class RefusedChange(Exception):
+    """A one-click change that cannot be made; the message says why, plainly."""
+
+
+@transaction.atomic
+def capacity_set(*, by, service_id, status: str, shown_version: str) -> None:
+    """A partner says how much space a service has now: no review (operational status,
+    not contact data), audited, the public cache purged. ``shown_version`` is what the
+    form was shown (``capacity.version_of``): if someone changed it since, it is refused."""
+    from apps.directory.capacity import version_of
+    from apps.directory.models import Service
+    from apps.directory.models.organizations import CapacityStatus
+
+    service = Service.objects.select_for_update().filter(pk=service_id).first()
+    if service is None or not may_act_for(by, service.organization_id):
+        raise RefusedChange(_("You can update the space of your own organisation’s services only."))
+    archived = PublicationStatus.ARCHIVED
+    if archived in (service.status, service.organization.status):
+        raise RefusedChange(_("This service is archived: its space cannot be updated."))
+    if status not in CapacityStatus.values:
+        raise RefusedChange(_("Choose one of the statuses shown."))
+    if shown_version != version_of(service):
+        raise RefusedChange(
+            _(
+                "Someone changed the space of this service after your page was opened. "
+                "Check the status shown now and try again."
+            )
+        )
+    old = {"status": service.capacity_status, "updated": to_plain_time(service.capacity_updated)}
+    service.capacity_status = status
+    service.capacity_updated = timezone.now()
+    service.save(update_fields=["capacity_status", "capacity_updated"])
+    audit_record(
+        actor=by,
+        action="service.capacity",
+        target_model="service",
+        target_id=service.pk,
+        organization_id=service.organization_id,
+        field="capacity_status",
+        old=old,
+        new={"status": status, "updated": to_plain_time(service.capacity_updated)},
+    )
+    purge_public_cache(f"capacity-{service.pk}")
+
+
+def to_plain_time(moment) -> str | None:
+    return moment.isoformat() if moment else None
+
+
+@transaction.atomic
+def priority_line_add(*, by, country, service) -> None:
+    """A coordinator puts a service first for a country; at most three (issue 21)."""
+    from apps.directory.models import PriorityLine, Region, Service
+
+    if not is_coordinator(by):
+        raise PermissionDenied
+    # One change per country at a time (the country's row is the lock, even when it has
+    # no lines yet), so two coordinators cannot both take the last place.
+    Region.objects.select_for_update().filter(pk=country.pk).first()
+    lines = list(PriorityLine.objects.filter(country=country))
+    if any(line.service_id == service.pk for line in lines):
+        raise RefusedChange(_("This service is already a priority line for this country."))
+    if len(lines) >= PriorityLine.MAX_PER_COUNTRY:
+        raise RefusedChange(
+            _("%(country)s already has three priority lines. Remove one first.")
+            % {"country": country.display_name}
+        )
+    serving = Service.objects.published().serving(country).filter(pk=service.pk).exists()
+    if not serving:
+        raise RefusedChange(_("This service is not published for this country."))
+    taken = {line.position for line in lines}
+    position = min(set(range(1, PriorityLine.MAX_PER_COUNTRY + 1)) - taken)
+    line = PriorityLine.objects.create(country=country, service=service, position=position)
+    audit_record(
+        actor=by,
+        action="priority_line.added",
+        target_model="service",
+        target_id=service.pk,
+        organization_id=service.organization_id,
+        field="priority_line",
+        new={"country": country.code, "position": line.position},
+    )
+    purge_public_cache(f"priority-{country.code}")
+
+
+@transaction.atomic
+def priority_line_remove(*, by, country, service) -> None:
+    from apps.directory.models import PriorityLine
+
+    if not is_coordinator(by):
+        raise PermissionDenied
+    line = PriorityLine.objects.select_for_update().filter(country=country, service=service).first()
+    if line is None:
+        raise RefusedChange(_("This service is not a priority line for this country."))
+    audit_record(
+        actor=by,
+        action="priority_line.removed",
+        target_model="service",
+        target_id=service.pk,
+        organization_id=service.organization_id,
+        field="priority_line",
+        old={"country": country.code, "position": line.position},
+    )
+    line.delete()
+    purge_public_cache(f"priority-{country.code}")

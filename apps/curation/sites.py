@@ -47,6 +47,7 @@ class WaymarkAdminSite(OTPAdminSite):
         from django.urls import path
 
         from .account_views import enrol_view
+        from .capacity_views import capacity_update_view, priority_lines_view
         from .coverage import coverage_view, gaps_csv_view
         from .home import export_view
 
@@ -56,6 +57,8 @@ class WaymarkAdminSite(OTPAdminSite):
             path("export/", self.admin_view(export_view), name="staff_export"),
             path("coverage/", self.admin_view(coverage_view), name="staff_coverage"),
             path("coverage/gaps.csv", self.admin_view(gaps_csv_view), name="staff_coverage_csv"),
+            path("capacity/", self.admin_view(capacity_update_view), name="capacity_update"),
+            path("priority/", self.admin_view(priority_lines_view), name="priority_lines"),
             *super().get_urls(),
         ]
 

@@ -9,6 +9,7 @@ the United Kingdom +44 20 7946 0xxx and +44 7700 900xxx (Ofcom), the United Stat
 import datetime as dt
 
 from django.db import transaction
+from django.utils import timezone
 
 from . import reference
 from .models import (
@@ -27,7 +28,7 @@ from .models import (
     Taxonomy,
     TaxonomyTerm,
 )
-from .models.organizations import PublicationStatus
+from .models.organizations import CapacityStatus, PublicationStatus
 
 PUBLISHED = PublicationStatus.PUBLISHED
 
@@ -620,8 +621,24 @@ def load_demo() -> int:
             "chat": chat,
         },
     )
+    _capacity(shelter=shelter, counselling=counselling, housing=housing)
     reference.apply_vocabulary(costs=True)
     return Service.objects.count()
+
+
+def _capacity(*, shelter, counselling, housing):
+    """Space available (issue 21), relative to the time of loading: a shelter with space,
+    counselling with few slots, and transitional housing whose last word is days old, so
+    the public sees "not updated recently" there."""
+    now = timezone.now()
+    for service, status, hours in (
+        (shelter, CapacityStatus.AVAILABLE, 2),
+        (counselling, CapacityStatus.LIMITED, 5),
+        (housing, CapacityStatus.AVAILABLE, 24 * 4),
+    ):
+        service.capacity_status = status
+        service.capacity_updated = now - dt.timedelta(hours=hours)
+        service.save(update_fields=["capacity_status", "capacity_updated"])
 
 
 # Translations beyond the four above, and an honest status for every translated language:

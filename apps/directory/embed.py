@@ -28,7 +28,8 @@ from apps.core.pagecache import public_page
 
 from .emergency import emergency_numbers
 from .models import Region, Service, Taxonomy, TaxonomyTerm
-from .views import help_now_lines
+from .priority import help_now_lines
+from .views import HELP_NOW_LINES
 
 LANGUAGE_CODES = {code.lower(): code for code, _name in settings.LANGUAGES}
 MAX_KINDS = 20
@@ -93,7 +94,7 @@ def help_box(request):
                 services = services.filter(
                     terms__taxonomy__slug=Taxonomy.SERVICE_TYPE, terms__code__in=kinds
                 )
-            lines = list(help_now_lines(services))
+            lines = help_now_lines(region, services, HELP_NOW_LINES)
         context = _context(
             country=country,
             country_label=country_name(country),

@@ -90,6 +90,9 @@ class ServiceFilter(django_filters.FilterSet):
     free = django_filters.BooleanFilter(
         label=_("Free of charge"), field_name="is_free", widget=forms.CheckboxInput
     )
+    space_now = django_filters.BooleanFilter(
+        label=_("Has space now"), method="filter_space_now", widget=forms.CheckboxInput
+    )
 
     class Meta:
         model = Service
@@ -103,6 +106,9 @@ class ServiceFilter(django_filters.FilterSet):
 
     def filter_always_open(self, queryset, name, value):
         return queryset.filter(channels__is_24_7=True).distinct() if value else queryset
+
+    def filter_space_now(self, queryset, name, value):
+        return queryset.with_space_now() if value else queryset
 
     def filter_queryset(self, queryset):
         # Unticked checkboxes arrive as False; they mean "no constraint", not "not free".

@@ -4,7 +4,7 @@ from collections import defaultdict
 from urllib.parse import urlencode
 
 from django.core.paginator import Paginator
-from django.db.models import Count, F
+from django.db.models import Count
 from django.http import Http404, HttpResponse, HttpResponseRedirect, QueryDict
 from django.shortcuts import render
 from django.template.loader import render_to_string
@@ -23,6 +23,7 @@ from .emergency import emergency_numbers
 from .filters import ServiceFilter
 from .forms import ResultPageForm, SearchForm
 from .models import Channel, Region, Service, Taxonomy, TaxonomyTerm
+from .priority import help_now_lines
 from .search import search_service_ids
 
 SEARCH_RESULTS = 20
@@ -74,17 +75,6 @@ def facet_counts(queryset):
     return {"terms": terms, "channels": channels}
 
 
-def help_now_lines(services):
-    """The verified lines of these services for the "get help now" strip: lines open day
-    and night first (D7); also the embeddable box (apps/directory/embed.py)."""
-    return (
-        Channel.objects.help_now()
-        .filter(service__in=services.values("pk"))
-        .select_related("service")
-        .order_by(F("is_24_7").desc(nulls_last=True), "position", "pk")[:HELP_NOW_LINES]
-    )
-
-
 @require_safe
 @public_page
 def region(request, code):
@@ -104,7 +94,7 @@ def region(request, code):
     paginator = Paginator(matching.order_by("name", "pk").values_list("pk", flat=True), PAGE_SIZE)
     page = paginator.get_page(request.GET.get("page"))
     services = list(Service.objects.filter(pk__in=list(page)).for_listing())
-    help_now = help_now_lines(base)
+    help_now = help_now_lines(place, base, HELP_NOW_LINES)
     context = {
         "region": place,
         "subregions": place.children.all(),

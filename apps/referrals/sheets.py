@@ -19,6 +19,7 @@ from django.utils.translation import gettext as _
 from apps.core.i18n import country_name, format_hours
 from apps.core.sensitive_words import find_sensitive
 from apps.directory.models import Channel, OpeningPeriod, Service, ServiceAtLocation
+from apps.directory.priority import priority_first
 
 UPCOMING_DAYS = 30
 
@@ -252,6 +253,8 @@ def _lines(service: Service, discreet: bool, languages: list[str], today) -> tup
 def build_sheet(services: list[Service], languages: list[str], *, discreet: bool) -> Sheet:
     """The sheet's rows, one cell per language; discreet sheets lose what reveals purpose."""
     columns = [column_for(code) for code in languages]
+    if discreet:  # the country's priority lines lead it (issue 21)
+        services = priority_first(services)
     today = timezone.localdate()
     sheet = Sheet(columns=columns, rows=[], discreet=discreet, made_on=today)
     for position, service in enumerate(services, start=1):

@@ -89,3 +89,19 @@ class LocationFactory(factory.django.DjangoModelFactory):
     region = factory.SubFactory(RegionFactory)
     name = "Place"
     visibility = Location.Visibility.PUBLIC
+
+
+def national_line(name: str, number: str, country: str = "FR") -> Service:
+    """A published national service of the demo's first organisation with one phone line
+    (issue 21: priority lines need more national lines than the demo has)."""
+    from apps.directory.models import Organization
+
+    organization = Organization.objects.get(name="Example Safe Homes Network (fictional)")
+    service = Service.objects.create(
+        organization=organization, name_en=name, status=PublicationStatus.PUBLISHED
+    )
+    ServiceArea.objects.create(
+        service=service, scope=ServiceArea.Scope.REGION, region=Region.objects.get(code=country)
+    )
+    Channel.objects.create(service=service, kind=Channel.Kind.VOICE, number=number)
+    return service

@@ -195,3 +195,12 @@ def time_range(opens, closes):
         second,
         text[end + len(second) :],
     )
+
+
+@register.inclusion_tag("directory/_capacity.html")
+def capacity(service):
+    """ "Full · updated 3 hours ago", or "Space: not updated recently" (issue 21); nothing
+    for a service that does not say how much space it has."""
+    from apps.directory.capacity import shown
+
+    return {"shown": shown(service)}

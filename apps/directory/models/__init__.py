@@ -2,7 +2,14 @@
 
 from .channels import Channel, OpeningPeriod, ScheduleException
 from .languages import Language
-from .organizations import CostOption, Organization, Service, ServiceArea, ServiceLanguage
+from .organizations import (
+    CostOption,
+    Organization,
+    PriorityLine,
+    Service,
+    ServiceArea,
+    ServiceLanguage,
+)
 from .places import Location, ServiceAtLocation
 from .regions import Region
 from .search import ServiceSearch
@@ -15,6 +22,7 @@ __all__ = [
     "Location",
     "OpeningPeriod",
     "Organization",
+    "PriorityLine",
     "Region",
     "ScheduleException",
     "Service",

@@ -12,6 +12,20 @@ class PublicationStatus(models.TextChoices):
     ARCHIVED = "archived", _("Archived")
 
 
+class CapacityStatus(models.TextChoices):
+    """Whether a service with places (beds, counselling slots) can take someone now, as a
+    partner last said (issue 21; HSDS 3.1 ``service_capacity``, in the Waymark profile)."""
+
+    AVAILABLE = "available", _("Space available")
+    LIMITED = "limited", _("Limited space")
+    FULL = "full", _("Full")
+    WAITING_LIST = "waiting_list", _("Waiting list")
+
+
+# The statuses "has space now" means (when not stale).
+WITH_SPACE = (CapacityStatus.AVAILABLE, CapacityStatus.LIMITED)
+
+
 class TranslationStatus(models.TextChoices):
     MACHINE = "machine", _("Machine-drafted")
     HUMAN = "human", _("Human-reviewed")
@@ -79,6 +93,12 @@ class ServiceQuerySet(models.QuerySet):
         from .channels import Channel
 
         return self.filter(pk__in=Channel.objects.open_at(moment).values("service_id"))
+
+    def with_space_now(self, now=None):
+        """Services a partner said have space, recently enough to be believed (issue 21)."""
+        from apps.directory.capacity import fresh_after
+
+        return self.filter(capacity_status__in=WITH_SPACE, capacity_updated__gt=fresh_after(now))
 
     def for_listing(self):
         """Everything a results list or service page shows, loaded in a fixed number of queries."""
@@ -193,6 +213,19 @@ class Service(models.Model):
         ),
     )
     last_modified = models.DateTimeField(_("last modified"), auto_now=True)
+    # Operational status, not listing content: partners set it in one click from the staff
+    # home, audited, without review (apps.curation.services.capacity_set); never proposed.
+    capacity_status = models.CharField(
+        _("space available"),
+        max_length=12,
+        choices=CapacityStatus.choices,
+        blank=True,
+        default="",
+        editable=False,
+    )
+    capacity_updated = models.DateTimeField(
+        _("space last updated"), null=True, blank=True, editable=False
+    )
 
     objects = ServiceQuerySet.as_manager()
 
@@ -300,3 +333,40 @@ class CostOption(models.Model):
 
     def __str__(self):
         return self.option
+
+
+class PriorityLine(models.Model):
+    """One of the few services a coordinator puts first for a country: they lead the "Get
+    help now" strip and the discreet sheet (issue 21). Written by
+    ``apps.curation.services.priority_line_add`` / ``priority_line_remove`` only."""
+
+    MAX_PER_COUNTRY = 3
+
+    country = models.ForeignKey(
+        Region,
+        models.PROTECT,
+        related_name="priority_lines",
+        verbose_name=_("country"),
+        limit_choices_to={"kind": Region.Kind.COUNTRY},
+    )
+    service = models.ForeignKey(
+        Service, models.CASCADE, related_name="priority_lines", verbose_name=_("service")
+    )
+    position = models.PositiveSmallIntegerField(_("position"))
+
+    class Meta:
+        verbose_name = _("priority line")
+        verbose_name_plural = _("priority lines")
+        ordering = ["country", "position"]
+        constraints = [
+            models.UniqueConstraint(fields=["country", "service"], name="priority_line_once"),
+            # Positions 1..3, each once: a fourth line cannot exist, whatever writes it.
+            models.UniqueConstraint(fields=["country", "position"], name="priority_line_position"),
+            models.CheckConstraint(
+                condition=Q(position__gte=1) & Q(position__lte=3),
+                name="priority_line_at_most_three",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.country.code} {self.position}: {self.service}"

@@ -125,6 +125,10 @@ def _service_fields(service: Service, ctx: Context) -> dict:
             "holiday_region": service.holiday_region.code if service.holiday_region_id else None,
             "assurer_organization_id": hsds_id("organization", assurer.pk) if assurer else None,
             "assurer_name": assurer.name if assurer else None,
+            "capacity_status": service.capacity_status or None,
+            "capacity_updated": timestamp(service.capacity_updated)
+            if service.capacity_status
+            else None,
             **_content(service, fallbacks, ctx),
         },
         keep=("name",),
