@@ -29,6 +29,8 @@ SEARCH_RESULTS = 20
 PAGE_SIZE = 20
 # The strip at the top of a region page stays short enough to read in seconds (D7).
 HELP_NOW_LINES = 6
+# The kind of help behind each country page's "Report something online" (issue #21).
+ONLINE_HARMS = "online-harms"
 
 
 def published_service_or_404(pk: int) -> Service:
@@ -101,6 +103,7 @@ def region(request, code):
     )
     context = {
         "region": place,
+        "report_online": _report_online(place, base),
         "subregions": place.children.all(),
         "filter": service_filter,
         "groups": group_by_need(services),
@@ -114,6 +117,14 @@ def region(request, code):
         "search_form": SearchForm(),
     }
     return render(request, "directory/region.html", context, status=status)
+
+
+def _report_online(place, base) -> TaxonomyTerm | None:
+    """The online-harms kind of help, on a country page that lists such a service."""
+    if place.kind != Region.Kind.COUNTRY:
+        return None
+    term = TaxonomyTerm.objects.of(Taxonomy.SERVICE_TYPE).filter(code=ONLINE_HARMS).first()
+    return term if term and base.filter(terms=term).exists() else None
 
 
 @require_safe
