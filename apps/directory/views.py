@@ -123,8 +123,8 @@ def _report_online(place, base) -> TaxonomyTerm | None:
     """The online-harms kind of help, on a country page that lists such a service."""
     if place.kind != Region.Kind.COUNTRY:
         return None
-    term = TaxonomyTerm.objects.of(Taxonomy.SERVICE_TYPE).filter(code=ONLINE_HARMS).first()
-    return term if term and base.filter(terms=term).exists() else None
+    terms = TaxonomyTerm.objects.of(Taxonomy.SERVICE_TYPE).filter(code=ONLINE_HARMS)
+    return terms.filter(services__in=base.values("pk")).first()
 
 
 @require_safe
