@@ -248,7 +248,9 @@ def code_send(request, code):
     record, refusal = _active_code(request, code)
     if refusal is not None:
         return refusal
-    form = SendForm(request.GET or None)
+    # Unknown parameters are ignored, as on every page; only the form's own are read.
+    chosen = {"language", "discreet"} & set(request.GET)
+    form = SendForm(request.GET if chosen else None)
     status = 200
     if form.is_bound and form.is_valid():
         language, discreet = form.cleaned_data["language"], form.cleaned_data["discreet"]

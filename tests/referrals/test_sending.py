@@ -80,6 +80,7 @@ def test_the_page_offers_the_choices_and_opens_from_the_code_page(client, code):
     assert "Language of the message" in html and "Discreet wording" in html
     sms, _mailto = links(html)
     assert f"http://testserver/en/list/{code}/" in sms_body(sms)  # the interface language
+    assert client.get(f"/en/list/{code}/send/?page=2").status_code == 200  # ignored
 
 
 @pytest.mark.parametrize("query", ["language=xx", "language=", "language=ar&language=<b>"])
@@ -140,5 +141,5 @@ def test_the_compact_pages_are_a4_and_letter():
     css = (Path(settings.BASE_DIR) / "apps/core/static_site/core/site.css").read_text()
     assert re.search(r"@page compact-a4\s*{\s*size:\s*A4;", css)
     assert re.search(r"@page compact-letter\s*{\s*size:\s*letter;", css)
-    assert ".sheet-a4 { page: compact-a4; }" in css
-    assert ".sheet-letter { page: compact-letter; }" in css
+    assert "body:has(.sheet-a4) { page: compact-a4; }" in css
+    assert "body:has(.sheet-letter) { page: compact-letter; }" in css
