@@ -409,6 +409,8 @@ def load_demo() -> int:
                 "labour",
                 "sexual",
                 "domestic",
+                "criminality",
+                "child",
                 "anonymous",
                 "foreign",
             )
@@ -453,6 +455,8 @@ def load_demo() -> int:
                 "lgbtq",
                 "survivor-led",
                 "referrals",
+                "online",
+                "forced-marriage",
             )
         ],
         languages=["eng", "fas", "ara"],
@@ -608,6 +612,7 @@ def load_demo() -> int:
         is_24_7=True,
         languages=["eng", "spa", "fra", "ara", "rus", "ukr"],
     )
+    _online_harms(org, terms, regions)
     _drafts_and_reviews(
         orgs={"refuge": refuge, "legal": legal, "uk": uk, "us": us, "world": world},
         services={
@@ -639,6 +644,84 @@ def _capacity(*, shelter, counselling, housing):
         service.capacity_status = status
         service.capacity_updated = now - dt.timedelta(hours=hours)
         service.save(update_fields=["capacity_status", "capacity_updated"])
+
+
+def _online_harms(org, terms, regions):
+    """Where to report something online and get images taken down (issue #21): in each
+    country an official reporting point for illegal content, and a take-down service."""
+    desk = org(
+        "Example Online Safety Desk (fictional)",
+        "Mesa de Seguridad en Línea (ficticia)",
+        "Bureau de la sécurité en ligne (fictif)",
+        "مكتب الأمان على الإنترنت (خيالي)",
+    )
+    common = ["online-harms", "online", "sexual", "child", "anonymous", "women", "girls"]
+    for code, zone, name, number, url in (
+        (
+            "FR",
+            "Europe/Paris",
+            (
+                "Example Illegal Content Reporting Point (France)",
+                "Punto de denuncia de contenidos ilegales de ejemplo (Francia)",
+                "Point de signalement des contenus illicites d’exemple (France)",
+                "نقطة الإبلاغ عن المحتوى غير القانوني التجريبية (فرنسا)",
+            ),
+            "+33199003030",
+            "https://report.example.org/fr",
+        ),
+        (
+            "GB",
+            "Europe/London",
+            (
+                "Example Image Take-down Service (UK)",
+                "Servicio de retirada de imágenes de ejemplo (Reino Unido)",
+                "Service de retrait d’images d’exemple (Royaume-Uni)",
+                "خدمة إزالة الصور التجريبية (المملكة المتحدة)",
+            ),
+            "+442079460303",
+            "https://report.example.org/uk",
+        ),
+        (
+            "US",
+            "America/New_York",
+            (
+                "Example Online Exploitation Tipline (US)",
+                "Línea de denuncias de explotación en línea de ejemplo (EE. UU.)",
+                "Ligne de signalement de l’exploitation en ligne d’exemple (États-Unis)",
+                "خط الإبلاغ عن الاستغلال عبر الإنترنت التجريبي (الولايات المتحدة)",
+            ),
+            "+12025550130",
+            "https://report.example.org/us",
+        ),
+    ):
+        service = _service(
+            desk,
+            name=name,
+            description=(
+                "Report illegal content, such as images of a child or of you shared without "
+                "your consent, and ask for it to be taken down. You do not have to give your "
+                "name.",
+                "Denuncia contenidos ilegales, como imágenes de un niño o tuyas compartidas "
+                "sin tu consentimiento, y pide que se retiren. No tienes que dar tu nombre.",
+                "Signalez un contenu illicite, comme des images d’un enfant ou de vous "
+                "diffusées sans votre accord, et demandez son retrait. Sans donner votre nom.",
+                "أبلغ عن محتوى غير قانوني، مثل صور لطفل أو صورك المنشورة دون موافقتك، واطلب "
+                "إزالته. لا يلزمك ذكر اسمك.",
+            ),
+            terms=[terms[c] for c in common],
+            languages=["eng", "fra", "spa", "ara"],
+            areas=[regions[code]],
+            zone=zone,
+            is_free=True,
+        )
+        _channel(service, Channel.Kind.WEB, url=url, languages=["eng", "fra", "spa", "ara"])
+        _channel(
+            service,
+            Channel.Kind.VOICE,
+            number=number,
+            languages=["eng"],
+            hours=[(WEEKDAYS, _t(9), _t(17))],
+        )
 
 
 # Translations beyond the four above, and an honest status for every translated language:

@@ -67,6 +67,14 @@ class ServiceFilter(django_filters.FilterSet):
         queryset=terms_of(Taxonomy.POPULATION),
         widget=forms.CheckboxSelectMultiple,
     )
+    # Every form of exploitation (issue #21): an unknown code is an invalid choice, a 400.
+    exploitation = TermFilter(
+        label=_("Form of exploitation"),
+        field_name="terms",
+        distinct=True,
+        queryset=terms_of(Taxonomy.TRAFFICKING_TYPE),
+        widget=forms.CheckboxSelectMultiple,
+    )
     channel = django_filters.MultipleChoiceFilter(
         label=_("How to reach them"),
         field_name="channels__kind",

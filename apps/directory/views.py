@@ -30,6 +30,8 @@ SEARCH_RESULTS = 20
 PAGE_SIZE = 20
 # The strip at the top of a region page stays short enough to read in seconds (D7).
 HELP_NOW_LINES = 6
+# The kind of help behind each country page's "Report something online" (issue #21).
+ONLINE_HARMS = "online-harms"
 
 
 def published_service_or_404(pk: int) -> Service:
@@ -97,6 +99,7 @@ def region(request, code):
     help_now = help_now_lines(place, base, HELP_NOW_LINES)
     context = {
         "region": place,
+        "report_online": _report_online(place, base),
         "subregions": place.children.all(),
         "filter": service_filter,
         "groups": group_by_need(services),
@@ -110,6 +113,14 @@ def region(request, code):
         "search_form": SearchForm(),
     }
     return render(request, "directory/region.html", context, status=status)
+
+
+def _report_online(place, base) -> TaxonomyTerm | None:
+    """The online-harms kind of help, on a country page that lists such a service."""
+    if place.kind != Region.Kind.COUNTRY:
+        return None
+    terms = TaxonomyTerm.objects.of(Taxonomy.SERVICE_TYPE).filter(code=ONLINE_HARMS)
+    return terms.filter(services__in=base.values("pk")).first()
 
 
 @require_safe

@@ -14,6 +14,7 @@ from apps.directory.models import Region
 from .models import normalise_code
 
 MAX_SERVICES = 50
+COMPACT_MAX_SERVICES = 6  # what fits one A4 or US Letter page
 NOTE_MAX_LENGTH = 1000
 _ID = re.compile(r"^[1-9][0-9]{0,17}$")
 # Direction overrides and isolates could make the printed note read differently from what
@@ -92,6 +93,16 @@ class SheetForm(forms.Form):
         max_length=NOTE_MAX_LENGTH,
         widget=forms.Textarea(attrs={"rows": 4, "autocomplete": "off", "dir": "auto"}),
     )
+    layout = forms.ChoiceField(
+        label=_("Layout"),
+        required=False,
+        widget=forms.RadioSelect,
+        choices=[
+            ("", _("Standard: every detail, as many pages as needed")),
+            ("a4", _("Compact: one A4 page, up to six services")),
+            ("letter", _("Compact: one US Letter page, up to six services")),
+        ],
+    )
     code = forms.CharField(
         required=False, max_length=20, widget=forms.HiddenInput(attrs={"id": "id_sheet_code"})
     )
@@ -110,12 +121,39 @@ class SheetForm(forms.Form):
         value = self.cleaned_data["code"]
         return normalise_code(value) if value else None
 
+    def check_compact(self, services) -> bool:
+        """A compact sheet fits one page: at most six services, else a clear error."""
+        if self.cleaned_data.get("layout") and len(services) > COMPACT_MAX_SERVICES:
+            message = _(
+                "A compact sheet holds at most %(max)s services and this list has %(count)s. "
+                "Take some out of the list, or choose the standard layout."
+            ) % {"max": COMPACT_MAX_SERVICES, "count": len(services)}
+            self.add_error("layout", ValidationError(message, code="too_many"))
+            return False
+        return True
+
     @property
     def languages(self) -> list[str]:
         """The sheet's languages, the client's first."""
         first = self.cleaned_data["language"]
         second = self.cleaned_data.get("second_language")
         return [first, second] if second and second != first else [first]
+
+
+class SendForm(forms.Form):
+    """How the list's address is worded for the person (``?language=ar&discreet=1``)."""
+
+    language = forms.ChoiceField(label=_("Language of the message"))
+    discreet = forms.BooleanField(
+        label=_("Discreet wording"),
+        required=False,
+        help_text=_("A neutral message that does not say what the link is for."),
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["language"].choices = language_choices()
+        self.fields["language"].initial = translation.get_language()
 
 
 class DisplayForm(forms.Form):

@@ -37,4 +37,5 @@ urlpatterns = [
     path("open/", views.code_open, name="code-open"),
     path("card/<serviceid:pk>.vcf", views.card, name="card"),
     path("<refcode:code>/", views.code_detail, name="code"),
+    path("<refcode:code>/send/", views.code_send, name="code-send"),
 ]

@@ -22,8 +22,9 @@ from apps.directory.forms import SearchForm
 from apps.directory.models import Region, Service
 from apps.directory.search import search_service_ids
 
-from .forms import MAX_SERVICES, DisplayForm, OpenCodeForm, SheetForm, ShortlistForm
+from .forms import MAX_SERVICES, DisplayForm, OpenCodeForm, SendForm, SheetForm, ShortlistForm
 from .models import ReferenceCode, code_lifetime, normalise_code
+from .sending import message
 from .services import EmptyList, reference_code_create
 from .sheets import build_sheet, listed_services, qr_svg, reveals_purpose, sheet_services
 from .vcard import service_vcard
@@ -147,10 +148,15 @@ def sheet(request):
         return _render_build(
             request, form=form, services=[], status=400, sheet_form=sheet_form, empty=True
         )
+    if not sheet_form.check_compact(services):
+        return _render_build(
+            request, form=form, services=listed_services(ids), status=400, sheet_form=sheet_form
+        )
     languages = sheet_form.languages
     built = build_sheet(services, languages, discreet=options["discreet"])
     context = {
         "sheet": built,
+        "layout": options["layout"],
         "note": options["note"],
         "ids_query": ids_query([service.pk for service in services]),
         **_code_context(request, code, languages[0], options["discreet"]),
@@ -200,16 +206,25 @@ def _display_options(request) -> tuple[bool, int | None]:
     return discreet, number
 
 
-@require_safe
-def code_detail(request, code):
-    """A reopened list. Unknown codes get a 404, expired ones a plain 410."""
+def _active_code(request, code) -> tuple[ReferenceCode | None, HttpResponse | None]:
+    """The code's record, or the page to answer instead: 404 if unknown, 410 if expired."""
     canonical = normalise_code(code)
     record = ReferenceCode.objects.filter(code=canonical).first() if canonical else None
     if record is None:
-        return render(request, "referrals/unknown.html", {"open_form": OpenCodeForm()}, status=404)
+        page = render(request, "referrals/unknown.html", {"open_form": OpenCodeForm()}, status=404)
+        return None, page
     if record.is_expired():
         context = {"lifetime_days": code_lifetime().days}
-        return render(request, "referrals/expired.html", context, status=410)
+        return None, render(request, "referrals/expired.html", context, status=410)
+    return record, None
+
+
+@require_safe
+def code_detail(request, code):
+    """A reopened list. Unknown codes get a 404, expired ones a plain 410."""
+    record, refusal = _active_code(request, code)
+    if refusal is not None:
+        return refusal
     discreet, _number = _display_options(request)
     services = sheet_services(record.service_ids)
     language = translation.get_language()
@@ -222,6 +237,34 @@ def code_detail(request, code):
         **_code_context(request, record, language, discreet),
     }
     return render(request, "referrals/code.html", context)
+
+
+@require_safe
+def code_send(request, code):
+    """``sms:`` and ``mailto:`` links carrying the code's address (issue #21, item 5).
+
+    GET only, and nothing is stored or sent: the caseworker's own phone sends the message.
+    """
+    record, refusal = _active_code(request, code)
+    if refusal is not None:
+        return refusal
+    # Unknown parameters are ignored, as on every page; only the form's own are read.
+    chosen = {"language", "discreet"} & set(request.GET)
+    form = SendForm(request.GET if chosen else None)
+    status = 200
+    if form.is_bound and form.is_valid():
+        language, discreet = form.cleaned_data["language"], form.cleaned_data["discreet"]
+    else:
+        status = 400 if form.is_bound else 200
+        language, discreet = translation.get_language(), False
+    context = {
+        "code": record,
+        "form": form if form.is_bound else SendForm(),
+        "message": message(request, record, language, discreet=discreet),
+        "message_language": language,
+        "discreet": discreet,
+    }
+    return render(request, "referrals/send.html", context, status=status)
 
 
 @require_safe

@@ -75,7 +75,7 @@ def test_open_24_hours_filter_keeps_only_always_open_lines(client, demo):
 
 def test_result_count_is_shown(client, demo):
     html = region_page(client, "fr-ara-lyon").content.decode()
-    assert "3 services" in html
+    assert "4 services" in html  # the national reporting point for online content too
 
 
 @pytest.mark.parametrize(
@@ -205,8 +205,9 @@ def test_demo_covers_every_service_type_and_a_confidential_shelter(demo):
     ("path", "queries"),
     [
         ("/en/", 5),
-        ("/en/r/fr/", 24),
-        ("/en/r/fr-ara-lyon/?free=on&open_now=on", 25),
+        # +1 each for the forms-of-exploitation filter, +1 for "Report something online"
+        ("/en/r/fr/", 26),
+        ("/en/r/fr-ara-lyon/?free=on&open_now=on", 26),
         ("/en/s/{helpline}/", 14),
     ],
 )

@@ -53,7 +53,7 @@ def typed(value: str, kind: str):
 
 def test_json_documents_validate_against_the_official_schemas(export, hsds_schema):
     services = load(export / "hsds/services.json")
-    assert len(services) == 8
+    assert len(services) == 11
     for service in services:
         assert not errors(hsds_schema, "compiled/service.json", service), service["name"]
         assert not errors(hsds_schema, "service.json", service, profiled=True)
@@ -156,7 +156,7 @@ def test_every_csv_row_validates_against_the_official_tabular_schema(export, hsd
             for record in document[resource["name"]]:
                 value = record.get(link["fields"])
                 assert value is None or value in target, (resource["name"], link["fields"])
-    assert len(document["service"]) == 8 and len(document["location"]) == 3
+    assert len(document["service"]) == 11 and len(document["location"]) == 3
     assert len(document["meta_table_description"]) == 21
 
 
@@ -263,7 +263,7 @@ def test_export_holds_only_published_services(demo, tmp_path):
     call_command("export_hsds", output=tmp_path, language="en")
     services = json.loads((tmp_path / "hsds/services.json").read_text(encoding="utf-8"))
     organizations = json.loads((tmp_path / "hsds/organizations.json").read_text("utf-8"))
-    assert len(services) == 7
+    assert len(services) == 10
     assert "Example Global Chat Line (fictional)" not in {o["name"] for o in organizations}
 
 

@@ -76,6 +76,9 @@ def crawl(client, language: str, *, queries=("aide", "help")):
     yield "code", client.get(f"{base}{code}/")
     yield "code discreet", client.get(f"{base}{code}/?discreet=1")
     yield "sheet with code", post_sheet(client, pks[:1], language=language, code=code)
+    yield "send", client.get(f"{base}{code}/send/?language=ar")
+    yield "send discreet", client.get(f"{base}{code}/send/?language={language}&discreet=on")
+    yield "compact sheet", post_sheet(client, pks[:6], language=language, layout="a4")
     yield "open", client.get(f"{base}open/?code={code.lower()}")
     yield "unknown code", client.get(f"{base}BBBBBBBBBB/")
     for pk in pks:

@@ -38,7 +38,8 @@ def test_an_area_offers_its_services_not_yet_in_the_list(client, demo):
     helpline = service_pk(HELPLINE)
     html = client.get(f"/en/list/?ids={helpline}&area=fr-ara-lyon").content.decode()
     assert listed(html) == [helpline]
-    assert set(offered(html)) == {service_pk(SHELTER), service_pk(CHAT)}
+    reporting = service_pk("Example Illegal Content Reporting Point (France)")  # serves France
+    assert set(offered(html)) == {service_pk(SHELTER), service_pk(CHAT), reporting}
     # The area stays chosen, so ticking more and updating keeps the choices in view.
     assert '<input type="hidden" name="area" value="fr-ara-lyon">' in html
 
