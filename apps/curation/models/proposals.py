@@ -54,11 +54,22 @@ class Proposal(models.Model):
         default=Status.PENDING,
         db_index=True,
     )
+    # Empty only for what an organisation sent through the public application form.
     author = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         models.PROTECT,
+        null=True,
+        blank=True,
         related_name="proposals",
         verbose_name=_("proposed by"),
+    )
+    application = models.ForeignKey(
+        "curation.Application",
+        models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="proposals",
+        verbose_name=_("application to be listed"),
     )
     note = models.TextField(_("note to the reviewer"), blank=True)
     created_at = models.DateTimeField(_("proposed at"), auto_now_add=True)
