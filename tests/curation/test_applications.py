@@ -233,6 +233,7 @@ def test_too_many_applications_from_one_place_are_refused(coordinators):
 def application(coordinators):
     with translation.override("ar"):
         assert send(application_data(), language="ar").status_code == 303
+    outbox_flush()  # the coordinators' emails
     mail.outbox.clear()
     return Application.objects.get()
 
