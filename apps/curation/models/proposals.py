@@ -93,4 +93,8 @@ class Proposal(models.Model):
         indexes = [models.Index(fields=["target_model", "target_id"])]
 
     def __str__(self):
-        return f"{self.get_action_display()} {self.target_model} {self.target_id or ''}".strip()
+        label = f"{self.get_action_display()} {self.target_model} {self.target_id or ''}".strip()
+        if self.application_id and self.changes.get("name_en"):
+            # From an application: nothing exists yet to number, so name what is proposed.
+            return f"{label}: {self.changes['name_en']}"
+        return label
