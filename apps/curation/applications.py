@@ -96,8 +96,8 @@ def application_submit(*, organization: dict, services: list[dict], language: st
         {
             **_texts("name", organization["name"], language, also_english=True),
             **_texts("description", organization.get("description"), language),
-            "website": organization.get("website") or "",
-            "email": organization.get("email") or "",
+            # Only what was given: an empty website is not a contact change to review.
+            **{k: organization[k] for k in ("website", "email") if organization.get(k)},
         },
     )
     layout = []
