@@ -131,7 +131,10 @@ def test_an_application_lands_in_the_queue_as_proposals_for_a_new_organisation(c
         assert "99 00 12 34" not in str(proposal.changes)
     # The coordinators are told, with a link only.
     outbox_flush()
-    assert {m.to[0] for m in mail.outbox} == {"coordinator@example.org", "coordinator_2@example.org"}
+    assert {m.to[0] for m in mail.outbox} == {
+        "coordinator@example.org",
+        "coordinator_2@example.org",
+    }
     assert "Amina" not in mail.outbox[0].body
 
 
@@ -180,9 +183,7 @@ def test_the_honeypot_stores_nothing(coordinators):
         ({"s-0-name": ""}, "This field is required."),
     ],
 )
-def test_bad_input_is_refused_with_a_message_and_nothing_is_stored(
-    coordinators, changes, message
-):
+def test_bad_input_is_refused_with_a_message_and_nothing_is_stored(coordinators, changes, message):
     before = counts()
     data = application_data(**changes)
     if changes.get("s-TOTAL_FORMS") == "50":
@@ -260,9 +261,7 @@ def test_one_person_cannot_vet_and_approve_alone(application, coordinators):
 
 
 def test_partners_cannot_vet_or_decide(application, coordinators):
-    partner = make_staff(
-        "editor_x", StaffProfile.Role.PARTNER_EDITOR, Organization.objects.first()
-    )
+    partner = make_staff("editor_x", StaffProfile.Role.PARTNER_EDITOR, Organization.objects.first())
     with pytest.raises(PermissionDenied):
         application_check(application=application, by=partner, checks=ALL_CHECKS)
     with pytest.raises(PermissionDenied):
@@ -310,7 +309,9 @@ def test_rejection_emails_the_applicant_in_their_language(application, coordinat
     assert email.to == ["amina@harbour.example.org"]
     with translation.override("ar"):
         reason = str(Application.Reason.UNVERIFIED.label)
-    assert reason in email.body and reason != "We could not verify the organisation or its references."
+    assert (
+        reason in email.body and reason != "We could not verify the organisation or its references."
+    )
     assert "Call us back." in email.body
     assert "Example Harbour Women's Network" in email.body
     assert re.search("[\u0600-\u06ff]", email.subject)
