@@ -134,7 +134,8 @@ class ProposalAdmin(StaffOnly, admin.ModelAdmin):
             "own_proposal": proposal.author_id == request.user.pk,
             "versions": Version.objects.filter(proposal=proposal).order_by("number"),
         }
-        if proposal.application_id:
+        if proposal.application_id and is_coordinator(request.user):
+            # The vetting contact and references are for coordinators only (SR-15).
             context.update(_application_context(request, proposal))
         return TemplateResponse(request, "curation/proposal_review.html", context)
 
