@@ -343,3 +343,62 @@ def test_decided_applications_are_deleted_after_90_days(application, coordinator
 
 def test_pending_applications_are_kept(application):
     assert applications_purge(now=timezone.now() + dt.timedelta(days=400)) == 0
+
+
+# --- the review page ---------------------------------------------------------------------
+
+
+def review_url(proposal, action="change"):
+    return f"/en/staff/curation/proposal/{proposal.pk}/{action}/"
+
+
+def test_the_review_page_shows_the_vetting_contact_to_coordinators_only(
+    application, coordinators, staff_client
+):
+    main = organization_proposal(application)
+    page = staff_client(coordinators[0]).get(review_url(main)).content.decode()
+    assert "+33199001234" in page and "Vetting checklist" in page
+    assert "Example Harbour legal line" in page  # the service it would publish
+    partner = make_staff(
+        "manager_x", StaffProfile.Role.PARTNER_MANAGER, Organization.objects.first()
+    )
+    assert staff_client(partner).get(review_url(main)).status_code in (302, 404)
+
+
+def test_the_checklist_is_saved_from_the_page_with_who_and_when(
+    application, coordinators, staff_client
+):
+    main = organization_proposal(application)
+    client = staff_client(coordinators[0])
+    response = client.post(
+        review_url(main, "checklist"), {"checks": ["criteria_met", "unknown", "contact_verified"]}
+    )
+    assert response.status_code == 302
+    application.refresh_from_db()
+    assert application.criteria_met_by == coordinators[0] and application.contact_verified_at
+    assert not application.checked("references_checked")
+    page = client.get(review_url(main)).content.decode()
+    assert "The checklist was saved." in page and "Ticked by coordinator" in page
+
+
+def test_a_part_of_an_application_is_not_decided_on_its_own(
+    application, coordinators, staff_client
+):
+    service_proposal = application.proposals.get(target_model="service")
+    client = staff_client(coordinators[0])
+    client.post(review_url(service_proposal, "review"), {"decision": "approve"})
+    page = client.get(review_url(service_proposal)).content.decode()
+    assert "decide on its organisation" in page
+    service_proposal.refresh_from_db()
+    assert service_proposal.status == Proposal.Status.PENDING
+
+
+def test_rejecting_from_the_page_without_a_reason_changes_nothing(
+    application, coordinators, staff_client
+):
+    main = organization_proposal(application)
+    client = staff_client(coordinators[0])
+    client.post(review_url(main, "review"), {"decision": "reject", "reason": "made-up"})
+    page = client.get(review_url(main)).content.decode()
+    assert "choose a reason for the applicant" in page
+    assert Application.objects.get().status == Application.Status.PENDING
