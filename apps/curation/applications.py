@@ -24,6 +24,7 @@ from .services import (
     outbox_record,
     proposal_approve,
     proposal_reject,
+    service_confirm,
 )
 
 CONTACT_FIELDS = ("contact_name", "contact_role", "contact_phone", "contact_email", "references")
@@ -203,6 +204,8 @@ def application_check(*, application, by, checks) -> list[str]:
 def application_approve(*, application, by, comment="") -> Application:
     """Publish the organisation, its services and channels, once the checklist is done and
     by someone other than the one person who did all of it (four eyes, SR-6)."""
+    from apps.directory.models import Service
+
     if not is_coordinator(by):
         raise PermissionDenied
     application = _locked_pending(application)
@@ -225,16 +228,20 @@ def application_approve(*, application, by, comment="") -> Application:
         proposal=organization_proposal(application), by=by, comment=comment
     )
     organization_id = organization.target_id
-    first_service = None
+    first_service, services = None, []
     for service_id, channel_ids in application.layout["services"]:
         service = _approve_child(
             service_id, {"organization_id": organization_id}, organization_id, by, comment
         )
         first_service = first_service or service.target_id
+        services.append(service.target_id)
         for channel_id in channel_ids:
             _approve_child(
                 channel_id, {"service_id": service.target_id}, organization_id, by, comment
             )
+    # Vetted today by calling back: that is a verification, and sets the next one (C4).
+    for service in Service.objects.filter(pk__in=services).prefetch_related("terms__taxonomy"):
+        service_confirm(service=service, by=by)
     application.status = Application.Status.APPROVED
     application.decided_at = timezone.now()
     application.save(update_fields=["status", "decided_at"])

@@ -278,6 +278,8 @@ def test_approval_publishes_through_the_normal_path(application, coordinators):
     assert sorted(lang.code for lang in service.languages.all()) == ["ara", "fra"]
     assert [area.region.code for area in service.areas.all()] == ["FR-IDF"]
     assert service.terms.count() == 2
+    # Vetted today: verified today, next verification by the service's cadence (C4).
+    assert service.assured_date == timezone.localdate() and service.verify_by
     channel = Channel.objects.get(service=service)
     assert channel.kind == Channel.Kind.VOICE and channel.number == "+33199001235"
     for proposal in application.proposals.all():
