@@ -404,3 +404,9 @@ def test_rejecting_from_the_page_without_a_reason_changes_nothing(
     page = client.get(review_url(main)).content.decode()
     assert "choose a reason for the applicant" in page
     assert Application.objects.get().status == Application.Status.PENDING
+
+
+def test_the_staff_home_lists_the_application_once(application, coordinators, staff_client):
+    page = staff_client(coordinators[0]).get("/en/staff/").content.decode()
+    assert "Create organization: Example Harbour Women&#x27;s Network" in page
+    assert "Example Harbour legal line" not in page  # its service is decided with it
