@@ -184,6 +184,10 @@ CELERY_BEAT_SCHEDULE = {
         "task": "apps.curation.tasks.purge_resolved_reports",
         "schedule": 24 * 60 * 60.0,
     },
+    "purge-decided-applications": {
+        "task": "apps.curation.tasks.purge_decided_applications",
+        "schedule": 24 * 60 * 60.0,
+    },
     "purge-expired-sessions": {
         "task": "apps.curation.tasks.purge_expired_sessions",
         "schedule": 60 * 60.0,

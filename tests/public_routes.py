@@ -12,6 +12,7 @@ def public_paths(language: str) -> list[str]:
     paths += [f"/{language}/r/{region.slug}/" for region in Region.objects.all()]
     paths += [f"/{language}/r/fr/?free=on&open_now=on"]
     paths += [f"/{language}/s/{pk}/" for pk in Service.objects.values_list("pk", flat=True)]
+    paths += [f"/{language}/join/", f"/{language}/join/sent/"]
     paths += [f"/{language}/s/999999/", f"/{language}/r/zz/"]
     # The box partners frame (issue #22), outside the language prefix.
     paths += [f"/embed/help/?country=fr&lang={language}"]

@@ -24,8 +24,22 @@ from .accounts import (
     may_manage,
     staff_account_create,
 )
+from .applications import (
+    application_approve,
+    application_check,
+    application_reject,
+    organization_proposal,
+)
 from .diffs import diff_rows, field_label, snapshot_rows
-from .models import AuditEntry, OutboxMessage, ProblemReport, Proposal, StaffProfile, Version
+from .models import (
+    Application,
+    AuditEntry,
+    OutboxMessage,
+    ProblemReport,
+    Proposal,
+    StaffProfile,
+    Version,
+)
 from .registry import spec_for
 from .reports import report_resolve
 from .services import (
@@ -87,6 +101,11 @@ class ProposalAdmin(StaffOnly, admin.ModelAdmin):
                 self.admin_site.admin_view(self.review_view),
                 name="curation_proposal_review",
             ),
+            path(
+                "<int:pk>/checklist/",
+                self.admin_site.admin_view(self.checklist_view),
+                name="curation_application_checklist",
+            ),
             path("overview/", self.admin_site.admin_view(overview_view), name="curation_overview"),
             *super().get_urls(),
         ]
@@ -115,7 +134,31 @@ class ProposalAdmin(StaffOnly, admin.ModelAdmin):
             "own_proposal": proposal.author_id == request.user.pk,
             "versions": Version.objects.filter(proposal=proposal).order_by("number"),
         }
+        if proposal.application_id and is_coordinator(request.user):
+            # The vetting contact and references are for coordinators only (SR-15).
+            context.update(_application_context(request, proposal))
         return TemplateResponse(request, "curation/proposal_review.html", context)
+
+    def checklist_view(self, request, pk):
+        """Save the vetting checklist of the application this proposal belongs to."""
+        if request.method != "POST":
+            return HttpResponseNotAllowed(["POST"])
+        proposal = get_object_or_404(self.get_queryset(request), pk=pk, application__isnull=False)
+        ticked = [c for c in request.POST.getlist("checks") if c in Application.CHECKS]
+        try:
+            changed = application_check(
+                application=proposal.application, by=request.user, checks=ticked
+            )
+        except ProposalError as error:
+            self.message_user(request, str(error), messages.ERROR)
+        except PermissionDenied:
+            self.message_user(request, _("You may not review this proposal."), messages.ERROR)
+        else:
+            done = _("The checklist was saved.") if changed else _("Nothing was changed.")
+            self.message_user(request, done, messages.SUCCESS)
+        return HttpResponseRedirect(
+            reverse(f"{self.admin_site.name}:curation_proposal_change", args=[proposal.pk])
+        )
 
     def review_view(self, request, pk):
         if request.method != "POST":
@@ -125,7 +168,9 @@ class ProposalAdmin(StaffOnly, admin.ModelAdmin):
         comment = request.POST.get("comment", "").strip()[:2000]
         label = _describe(proposal, spec_for(proposal.target_model))
         try:
-            if decision == "approve":
+            if proposal.application_id:
+                done = _decide_application(request, proposal, decision, comment)
+            elif decision == "approve":
                 proposal_approve(proposal=proposal, by=request.user, comment=comment)
                 done = _("Approved and published: %(proposal)s.")
             elif decision == "reject":
@@ -151,10 +196,72 @@ class ProposalAdmin(StaffOnly, admin.ModelAdmin):
         )
 
 
+def _application_context(request, proposal) -> dict:
+    """An application to be listed: the private contact and references, its checklist,
+    and its other proposals; decided only from its organisation's proposal."""
+    application = proposal.application
+    main = organization_proposal(application)
+    parts = application.proposals.exclude(pk=main.pk).order_by("pk")
+    pending = application.status == Application.Status.PENDING
+    is_main = main.pk == proposal.pk
+    checks = [
+        {
+            "name": name,
+            "label": label,
+            "by": getattr(application, f"{name}_by"),
+            "at": getattr(application, f"{name}_at"),
+        }
+        for name, label in (
+            ("criteria_met", _("The organisation meets the inclusion criteria")),
+            ("references_checked", _("References checked")),
+            ("contact_verified", _("Contact details verified by calling back")),
+        )
+    ]
+    return {
+        "application": application,
+        "application_main": main,
+        "application_parts": [
+            (
+                part,
+                _describe(part, spec_for(part.target_model)),
+                diff_rows(spec_for(part.target_model), part.base, part.changes),
+            )
+            for part in parts
+        ],
+        "is_main": is_main,
+        "checks": checks,
+        "reasons_for_applicant": Application.Reason.choices,
+        "can_decide": pending and is_main and is_coordinator(request.user),
+        "can_review": False,
+        "can_withdraw": False,
+    }
+
+
+def _decide_application(request, proposal, decision, comment) -> str:
+    """Approve or reject the whole application, from its organisation's proposal."""
+    application = proposal.application
+    if organization_proposal(application).pk != proposal.pk:
+        raise ProposalError(_("This is part of an application: decide on its organisation's page."))
+    if decision == "approve":
+        application_approve(application=application, by=request.user, comment=comment)
+        return _("Approved and published: %(proposal)s.")
+    if decision == "reject":
+        application_reject(
+            application=application,
+            by=request.user,
+            reason=request.POST.get("reason", ""),
+            comment=comment,
+        )
+        return _("Rejected: %(proposal)s. The applicant is told by email, in their language.")
+    raise ProposalError(_("Choose approve or reject."))
+
+
 def _record_name(proposal, spec) -> str:
     record = None
     if proposal.target_id:
         record = spec.model._base_manager.filter(pk=proposal.target_id).first()
+    if record is None and proposal.application_id and proposal.changes.get("name_en"):
+        return proposal.changes["name_en"]  # an applicant's organisation or service, unpublished
     return str(record) if record is not None else f"#{proposal.target_id or '—'}"
 
 

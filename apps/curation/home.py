@@ -13,6 +13,7 @@ from django import forms
 from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
+from django.db.models import Q
 from django.http import FileResponse, HttpResponseRedirect
 from django.urls import reverse
 from django.utils import timezone
@@ -48,7 +49,12 @@ def work_for(request) -> dict:
         .select_related("organization", "author")
         .order_by("created_at")
     )
-    to_review = [p for p in pending.exclude(author=user)[:500] if may_review(user, p)]
+    # An application is decided on its organisation's page: its services and channels
+    # are not listed as work of their own.
+    decidable = pending.exclude(author=user).exclude(
+        Q(application__isnull=False) & ~Q(target_model="organization")
+    )
+    to_review = [p for p in decidable[:500] if may_review(user, p)]
     today = timezone.localdate()
     listings = (
         visible_to_staff(Service.objects.published(), user)

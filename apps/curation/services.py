@@ -88,8 +88,9 @@ def outbox_dead_count(user) -> int | None:
 
 
 def notify(*, user, template: str, key: str, context: dict) -> None:
-    """An email to a staff member, in their language, with links only (C7)."""
-    if not user.email:
+    """An email to a staff member, in their language, with links only (C7). Nobody to
+    tell when there is no author (an organisation's application to be listed)."""
+    if user is None or not user.email:
         return
     profile = profile_of(user)
     outbox_record(

@@ -222,6 +222,15 @@ def purge_resolved_reports() -> int:
 
 
 @shared_task(ignore_result=True)
+def purge_decided_applications() -> int:
+    """Applications to be listed, with their private contact for vetting and references,
+    are deleted 90 days after they were approved or rejected (issue #22)."""
+    from .applications import applications_purge
+
+    return applications_purge()
+
+
+@shared_task(ignore_result=True)
 def purge_expired_sessions() -> None:
     """Ended staff sessions leave the database: opening the sign-in page starts one, for
     its CSRF token (CSRF_USE_SESSIONS, decision 0010)."""

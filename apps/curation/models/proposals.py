@@ -54,11 +54,22 @@ class Proposal(models.Model):
         default=Status.PENDING,
         db_index=True,
     )
+    # Empty only for what an organisation sent through the public application form.
     author = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         models.PROTECT,
+        null=True,
+        blank=True,
         related_name="proposals",
         verbose_name=_("proposed by"),
+    )
+    application = models.ForeignKey(
+        "curation.Application",
+        models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="proposals",
+        verbose_name=_("application to be listed"),
     )
     note = models.TextField(_("note to the reviewer"), blank=True)
     created_at = models.DateTimeField(_("proposed at"), auto_now_add=True)
@@ -82,4 +93,8 @@ class Proposal(models.Model):
         indexes = [models.Index(fields=["target_model", "target_id"])]
 
     def __str__(self):
-        return f"{self.get_action_display()} {self.target_model} {self.target_id or ''}".strip()
+        label = f"{self.get_action_display()} {self.target_model} {self.target_id or ''}".strip()
+        if self.application_id and self.changes.get("name_en"):
+            # From an application: nothing exists yet to number, so name what is proposed.
+            return f"{label}: {self.changes['name_en']}"
+        return label
