@@ -221,18 +221,93 @@ def _areas_sql(service_id: str) -> str:
     )
 
 
+def _filters_sql(service_id: str) -> dict[str, str]:
+    """What the public filters ask of a service, as columns of its search row."""
+    channels = f"directory_channel c WHERE c.service_id = {service_id}"  # noqa: S608
+    return {
+        "language_ids": (
+            "ARRAY(SELECT l.language_id FROM directory_servicelanguage l "  # noqa: S608
+            f"WHERE l.service_id = {service_id} UNION SELECT cl.language_id "
+            "FROM directory_channel_languages cl JOIN directory_channel c "
+            f"ON c.id = cl.channel_id WHERE c.service_id = {service_id})"
+        ),
+        "term_ids": (
+            "ARRAY(SELECT t.taxonomyterm_id FROM directory_service_terms t "  # noqa: S608
+            f"WHERE t.service_id = {service_id})"
+        ),
+        "channel_kinds": f"ARRAY(SELECT DISTINCT c.kind FROM {channels})",
+        "always_open": f"EXISTS(SELECT 1 FROM {channels} AND c.is_24_7)",
+    }
+
+
 def _upsert_sql(source: str) -> str:
     # Built from fixed identifiers (settings.LANGUAGES and field names), never from input.
+    filters = _filters_sql("s.id")
+    columns = ", ".join(filters)
+    updates = ", ".join(f"{column} = EXCLUDED.{column}" for column in filters)
     return (
         "INSERT INTO directory_servicesearch "  # noqa: S608
-        "(service_id, document, names_document, names, title, published, area_ids) "
+        "(service_id, document, names_document, names, title, published, area_ids, "
+        f"is_free, {columns}) "
         f"SELECT s.id, {_document_sql('s', 'o')}, {_names_document_sql('s', 'o')}, "
-        f"{_names_sql('s')}, {_title_sql('s')}, {_published_sql('s', 'o')}, {_areas_sql('s.id')} "
+        f"{_names_sql('s')}, {_title_sql('s')}, {_published_sql('s', 'o')}, {_areas_sql('s.id')}, "
+        f"s.is_free, {', '.join(filters.values())} "
         f"FROM {source} "
         "ON CONFLICT (service_id) DO UPDATE SET document = EXCLUDED.document, "
         "names_document = EXCLUDED.names_document, names = EXCLUDED.names, "
-        "title = EXCLUDED.title, published = EXCLUDED.published, area_ids = EXCLUDED.area_ids"
+        "title = EXCLUDED.title, published = EXCLUDED.published, area_ids = EXCLUDED.area_ids, "
+        f"is_free = EXCLUDED.is_free, {updates}"
     )
+
+
+def _filters_update_sql(changed: str) -> str:
+    """Refresh the filter columns of the services whose ids ``changed`` (a SELECT) lists."""
+    sets = ", ".join(f"{column} = {sql}" for column, sql in _filters_sql("x.service_id").items())
+    return (
+        f"UPDATE directory_servicesearch x SET {sets} "  # noqa: S608
+        f"WHERE x.service_id IN ({changed})"
+    )
+
+
+# A week in seconds; WeeklyOpening rows lie within [0, WEEK).
+WEEK = 7 * 86400
+
+
+def _weekly_sql(channels: str) -> list[str]:
+    """Rebuild the WeeklyOpening rows of the channels whose ids ``channels`` (a SELECT)
+    lists, from their weekly periods, the channel and its service (the same rules as
+    ``Channel.intervals_on``, without the dated exceptions)."""
+    seconds = "(p.weekday * 86400 + EXTRACT(EPOCH FROM p.{0})::int)"
+    opens, closes = seconds.format("opens"), seconds.format("closes")
+    # Past midnight: it closes the next day.
+    ends = f"({closes} + CASE WHEN p.closes <= p.opens THEN 86400 ELSE 0 END)"
+    known = (
+        "JOIN directory_service s ON s.id = c.service_id "
+        "WHERE s.time_zone IN (SELECT name FROM pg_timezone_names) "
+        f"AND c.id IN ({channels})"
+    )
+    holidays = "CASE WHEN c.closed_on_public_holidays THEN s.holiday_region_id END"
+    periods = (
+        f"SELECT s.id AS service_id, c.id AS channel_id, p.weekday AS day, {opens} AS starts, "
+        f"{ends} AS ends, s.time_zone, {holidays} AS holiday_region_id "
+        "FROM directory_openingperiod p JOIN directory_channel c ON c.id = p.channel_id "
+        f"{known} AND c.is_24_7 IS NOT TRUE"
+    )
+    always = (
+        "SELECT s.id, c.id, d, d * 86400, (d + 1) * 86400, s.time_zone, NULL::bigint "
+        f"FROM directory_channel c CROSS JOIN generate_series(0, 6) d {known} AND c.is_24_7"
+    )
+    return [
+        f"DELETE FROM directory_weeklyopening WHERE channel_id IN ({channels})",  # noqa: S608
+        "INSERT INTO directory_weeklyopening "  # noqa: S608
+        "(service_id, channel_id, day, starts, ends, time_zone, holiday_region_id) "
+        f"WITH found AS ({periods} UNION ALL {always}) "
+        f"SELECT service_id, channel_id, day, starts, LEAST(ends, {WEEK}), time_zone, "
+        "holiday_region_id FROM found UNION ALL "
+        # Past Sunday midnight: the rest of the night at the start of the week.
+        f"SELECT service_id, channel_id, day, 0, ends - {WEEK}, time_zone, holiday_region_id "
+        f"FROM found WHERE ends > {WEEK}",
+    ]
 
 
 def _areas_update_sql(changed: str) -> str:
@@ -295,6 +370,55 @@ def index_sql() -> list[str]:
         ("area_search_update_old", "UPDATE", "directory_servicearea", "OLD", "area_search_old"),
         ("area_search_delete", "DELETE", "directory_servicearea", "OLD", "area_search_old"),
     ]
+    # The filter columns and the weekly hours (issue #20): a function per table and
+    # transition, named after them, that refreshes the services or channels it touched.
+    channel_services = "SELECT c.service_id FROM directory_channel c WHERE c.id IN "
+    refreshed = {  # table: (its services, its channels), each a SELECT of ids or None
+        "directory_servicelanguage": ("SELECT service_id FROM {rows}", None),
+        "directory_service_terms": ("SELECT service_id FROM {rows}", None),
+        "directory_channel": ("SELECT service_id FROM {rows}", "SELECT id FROM {rows}"),
+        "directory_channel_languages": (channel_services + "(SELECT channel_id FROM {rows})", None),
+        "directory_openingperiod": (None, "SELECT channel_id FROM {rows}"),
+        # A new time zone or holiday region moves its channels' hours.
+        "directory_service": (
+            None,
+            "SELECT c.id FROM directory_channel c WHERE c.service_id IN (SELECT id FROM {rows})",
+        ),
+    }
+    for table, (services, channels) in refreshed.items():
+        for transition in ("NEW", "OLD"):
+            if table == "directory_service" and transition == "OLD":
+                continue  # a deleted service's channels are deleted first
+            rows = "new_rows" if transition == "NEW" else "old_rows"
+            function = f"{table.removeprefix('directory_')}_filters_{transition.lower()}"
+            body = []
+            if services:
+                body.append(_filters_update_sql(services.format(rows=rows)))
+            if channels and table == "directory_channel" and transition == "OLD":
+                body.append(  # deleted channels: their hours go with them
+                    "DELETE FROM directory_weeklyopening WHERE channel_id IN "  # noqa: S608
+                    f"(SELECT id FROM {rows}) AND channel_id NOT IN "
+                    "(SELECT id FROM directory_channel)"
+                )
+            elif channels:
+                body += _weekly_sql(channels.format(rows=rows))
+            statements.append(
+                f"""CREATE OR REPLACE FUNCTION waymark_{function}() RETURNS trigger
+                LANGUAGE plpgsql AS $$ BEGIN {"; ".join(body)}; RETURN NULL; END $$"""
+            )
+            events = ("INSERT", "UPDATE") if transition == "NEW" else ("UPDATE", "DELETE")
+            if table == "directory_service":
+                events = ("UPDATE",)
+            for event in events:
+                name = f"{function}_{event.lower()}"
+                triggers.append((name, event, table, transition, function))
+    statements.append(
+        # The filters' columns, for a filtered list without words (the words' own index
+        # serves a search, its matches then checked against these columns).
+        "CREATE INDEX IF NOT EXISTS directory_servicesearch_filters "
+        "ON directory_servicesearch USING gin (language_ids, term_ids, channel_kinds) "
+        "WHERE published"
+    )
     for name, event, table, transition, function in triggers:
         alias = "new_rows" if transition == "NEW" else "old_rows"
         statements += [
@@ -306,6 +430,7 @@ def index_sql() -> list[str]:
     statements.append(
         _upsert_sql("directory_service s JOIN directory_organization o ON o.id = s.organization_id")
     )
+    statements += _weekly_sql("SELECT id FROM directory_channel")
     return statements
 
 

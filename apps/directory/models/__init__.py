@@ -5,7 +5,7 @@ from .languages import Language
 from .organizations import CostOption, Organization, Service, ServiceArea, ServiceLanguage
 from .places import Location, ServiceAtLocation
 from .regions import Region
-from .search import ServiceSearch
+from .search import ServiceSearch, WeeklyOpening
 from .taxonomy import Taxonomy, TaxonomyTerm
 
 __all__ = [
@@ -24,4 +24,5 @@ __all__ = [
     "ServiceSearch",
     "Taxonomy",
     "TaxonomyTerm",
+    "WeeklyOpening",
 ]
