@@ -235,8 +235,8 @@ def _filters_sql(service_id: str) -> dict[str, str]:
             "ARRAY(SELECT t.taxonomyterm_id FROM directory_service_terms t "  # noqa: S608
             f"WHERE t.service_id = {service_id})"
         ),
-        "channel_kinds": f"ARRAY(SELECT DISTINCT c.kind FROM {channels})",
-        "always_open": f"EXISTS(SELECT 1 FROM {channels} AND c.is_24_7)",
+        "channel_kinds": f"ARRAY(SELECT DISTINCT c.kind FROM {channels})",  # noqa: S608
+        "always_open": f"EXISTS(SELECT 1 FROM {channels} AND c.is_24_7)",  # noqa: S608
     }
 
 
@@ -283,18 +283,17 @@ def _weekly_sql(channels: str) -> list[str]:
     ends = f"({closes} + CASE WHEN p.closes <= p.opens THEN 86400 ELSE 0 END)"
     known = (
         "JOIN directory_service s ON s.id = c.service_id "
-        "WHERE s.time_zone IN (SELECT name FROM pg_timezone_names) "
-        f"AND c.id IN ({channels})"
+        f"WHERE c.id IN ({channels}) AND waymark_known_zone(s.time_zone)"
     )
     holidays = "CASE WHEN c.closed_on_public_holidays THEN s.holiday_region_id END"
     periods = (
-        f"SELECT s.id AS service_id, c.id AS channel_id, p.weekday AS day, {opens} AS starts, "
+        f"SELECT s.id AS service_id, c.id AS channel_id, p.weekday AS day, {opens} AS starts, "  # noqa: S608
         f"{ends} AS ends, s.time_zone, {holidays} AS holiday_region_id "
         "FROM directory_openingperiod p JOIN directory_channel c ON c.id = p.channel_id "
         f"{known} AND c.is_24_7 IS NOT TRUE"
     )
     always = (
-        "SELECT s.id, c.id, d, d * 86400, (d + 1) * 86400, s.time_zone, NULL::bigint "
+        "SELECT s.id, c.id, d, d * 86400, (d + 1) * 86400, s.time_zone, NULL::bigint "  # noqa: S608
         f"FROM directory_channel c CROSS JOIN generate_series(0, 6) d {known} AND c.is_24_7"
     )
     return [
@@ -344,6 +343,12 @@ def index_sql() -> list[str]:
         "ON directory_servicesearch USING gin (area_ids, document) WHERE published",
         "CREATE INDEX IF NOT EXISTS directory_servicesearch_names_in_area "
         "ON directory_servicesearch USING gin (area_ids, names gin_trgm_ops) WHERE published",
+        # Hours in a time zone PostgreSQL does not know (or none) are never "open".
+        """CREATE OR REPLACE FUNCTION waymark_known_zone(zone text) RETURNS boolean
+            LANGUAGE plpgsql STABLE AS $$ BEGIN
+            IF zone IS NULL OR zone = '' THEN RETURN false; END IF;
+            PERFORM now() AT TIME ZONE zone; RETURN true;
+            EXCEPTION WHEN others THEN RETURN false; END $$""",
         f"""CREATE OR REPLACE FUNCTION waymark_service_search() RETURNS trigger
             LANGUAGE plpgsql AS $$ BEGIN {_upsert_sql(services)}; RETURN NULL; END $$""",
         f"""CREATE OR REPLACE FUNCTION waymark_organization_search() RETURNS trigger
@@ -372,12 +377,14 @@ def index_sql() -> list[str]:
     ]
     # The filter columns and the weekly hours (issue #20): a function per table and
     # transition, named after them, that refreshes the services or channels it touched.
-    channel_services = "SELECT c.service_id FROM directory_channel c WHERE c.id IN "
+    channel_services = (
+        "SELECT c.service_id FROM directory_channel c WHERE c.id IN (SELECT channel_id FROM {rows})"
+    )
     refreshed = {  # table: (its services, its channels), each a SELECT of ids or None
         "directory_servicelanguage": ("SELECT service_id FROM {rows}", None),
         "directory_service_terms": ("SELECT service_id FROM {rows}", None),
         "directory_channel": ("SELECT service_id FROM {rows}", "SELECT id FROM {rows}"),
-        "directory_channel_languages": (channel_services + "(SELECT channel_id FROM {rows})", None),
+        "directory_channel_languages": (channel_services, None),
         "directory_openingperiod": (None, "SELECT channel_id FROM {rows}"),
         # A new time zone or holiday region moves its channels' hours.
         "directory_service": (

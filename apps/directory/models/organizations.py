@@ -1,4 +1,4 @@
-from django.db import models
+from django.db import connection, models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
@@ -76,8 +76,14 @@ class ServiceQuerySet(models.QuerySet):
         return self.filter(models.Exists(by_service) | models.Exists(by_channel))
 
     def open_at(self, moment):
-        from .channels import Channel
+        """Services with a channel open at an aware moment (``Channel.is_open``'s rules).
 
+        PostgreSQL reads the weekly hours kept as seconds of the week (WeeklyOpening),
+        one range check per service; elsewhere a condition per time zone."""
+        from .channels import Channel, open_condition
+
+        if connection.vendor == "postgresql":
+            return self.filter(open_condition(moment))
         return self.filter(pk__in=Channel.objects.open_at(moment).values("service_id"))
 
     def for_listing(self):

@@ -37,9 +37,7 @@ class ServiceSearch(models.Model):
     # the languages of the service and of its channels, its taxonomy terms (kinds of
     # help, populations, trust attributes), its channels' kinds, whether a channel is
     # open 24 hours, and whether it is free of charge. "Open now" reads WeeklyOpening.
-    language_ids = ArrayField(
-        models.BigIntegerField(), verbose_name=_("languages"), default=list
-    )
+    language_ids = ArrayField(models.BigIntegerField(), verbose_name=_("languages"), default=list)
     term_ids = ArrayField(models.BigIntegerField(), verbose_name=_("attributes"), default=list)
     channel_kinds = ArrayField(
         models.CharField(max_length=10), verbose_name=_("contact channels"), default=list
