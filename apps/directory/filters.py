@@ -2,6 +2,7 @@
 
 import django_filters
 from django import forms
+from django.db.models import Q
 from django.forms.models import ModelChoiceIterator
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -10,6 +11,7 @@ from django_filters import fields
 from apps.core.i18n import render_content, sort_key, translated_text
 
 from .models import Channel, Language, Service, Taxonomy, TaxonomyTerm
+from .models.channels import open_condition
 
 
 def terms_of(slug):
@@ -110,3 +112,30 @@ class ServiceFilter(django_filters.FilterSet):
         for name, value in data.items():
             queryset = self.filters[name].filter(queryset, value)
         return queryset
+
+    # Each filter as a condition on the search table's copies (ServiceSearch, PostgreSQL),
+    # the same rule as the filter above: any of the kinds of help, any of the populations,
+    # every trust attribute, any of the channel kinds (issue #20).
+    SEARCH_CONDITIONS = {
+        "type": lambda terms: Q(term_ids__overlap=[t.pk for t in terms]),
+        "population": lambda terms: Q(term_ids__overlap=[t.pk for t in terms]),
+        "trust": lambda terms: Q(term_ids__contains=[t.pk for t in terms]),
+        "channel": lambda kinds: Q(channel_kinds__overlap=list(kinds)),
+        "language": lambda language: Q(language_ids__contains=[language.pk]),
+        "open_now": lambda _on: open_condition(timezone.now(), service="service_id"),
+        "always_open": lambda _on: Q(always_open=True),
+        "free": lambda _on: Q(is_free=True),
+    }
+
+    def search_conditions(self) -> Q | None:
+        """The chosen filters as one condition on the search table, for a search that
+        reads only that table; None when a chosen filter has no such condition (the
+        search then checks ``qs`` per match)."""
+        condition = Q()
+        for name, value in self.form.cleaned_data.items():
+            if value in (False, None) or (hasattr(value, "__len__") and not len(value)):
+                continue
+            if name not in self.SEARCH_CONDITIONS:
+                return None
+            condition &= self.SEARCH_CONDITIONS[name](value)
+        return condition

@@ -55,16 +55,18 @@ MAX_RESULTS = 200
 
 
 def search_service_ids(
-    query: str, language: str, *, among=None, region=None, read_meaning: bool = True
+    query: str, language: str, *, among=None, where=None, region=None, read_meaning: bool = True
 ) -> list[int]:
     """Ids of published services matching the query, best first (at most MAX_RESULTS).
 
-    ``among`` narrows to a queryset of services (the filters); ``region`` to the services
-    whose areas cover it. The query is first read for a place and for kinds of help
-    (``understanding.py``): a place narrows the area when no region was chosen; kinds of
-    help add the services that have them, after those the words found; words that find
-    nothing are tried again with one-letter misspellings corrected. ``read_meaning=False``
-    (the HSDS API) matches the words only.
+    ``among`` narrows to a queryset of services (the filters); ``where`` to a condition
+    on the search table (``ServiceFilter.search_conditions()``, PostgreSQL: the filters
+    in the same statement as the words); ``region`` to the services whose areas cover
+    it. The query is first read for a place and for kinds of help (``understanding.py``):
+    a place narrows the area when no region was chosen; kinds of help add the services
+    that have them, after those the words found; words that find nothing are tried again
+    with one-letter misspellings corrected. ``read_meaning=False`` (the HSDS API) matches
+    the words only.
     """
     from .understanding import Meaning, corrected, understand
 
@@ -72,16 +74,16 @@ def search_service_ids(
     area = region if region is not None else meaning.place
     found: list[int] = []
     if meaning.words.strip():
-        found = _word_search(meaning.words, language, among, area)
+        found = _word_search(meaning.words, language, among, where, area)
         if not found and read_meaning:
             fixed = corrected(meaning.words)
             if fixed:
-                found = _word_search(fixed, language, among, area)
+                found = _word_search(fixed, language, among, where, area)
     extra = None
     if meaning.term_ids:
-        extra = _services(among, area).filter(terms__in=meaning.term_ids)
+        extra = _services(among, where, area).filter(terms__in=meaning.term_ids)
     elif not meaning.words.strip() and meaning.place is not None:
-        extra = _services(among, area)  # only a place: everything that serves it
+        extra = _services(among, where, area)  # only a place: everything that serves it
     if extra is not None:
         seen = set(found)
         more = extra.order_by("name", "pk").values_list("pk", flat=True).distinct()
@@ -89,20 +91,22 @@ def search_service_ids(
     return found[:MAX_RESULTS]
 
 
-def _services(among, area):
-    from .models import Service
+def _services(among, where, area):
+    from .models import Service, ServiceSearch
 
     services = Service.objects.published()
     if among is not None:
         services = services.filter(pk__in=among.values("pk"))
+    if where is not None:
+        services = services.filter(pk__in=ServiceSearch.objects.filter(where).values("pk"))
     if area is not None:
         services = services.serving(area)
     return services
 
 
-def _word_search(words, language, among, area) -> list[int]:
+def _word_search(words, language, among, where, area) -> list[int]:
     if connection.vendor == "postgresql":
-        return list(_postgres_search(words, language, among, area)[:MAX_RESULTS])
+        return _postgres_search(words, language, among, where, area)
     return list(_simple_search(words, among, area)[:MAX_RESULTS])
 
 
@@ -120,7 +124,7 @@ def _simple_search(query, among, region):
     return services.order_by("name", "pk").values_list("pk", flat=True)
 
 
-def _postgres_search(query, language, among, region):
+def _postgres_search(query, language, among, where, region) -> list[int]:
     from django.contrib.postgres.search import SearchQuery, SearchRank, TrigramWordSimilarity
 
     from .models import ServiceSearch
@@ -128,37 +132,44 @@ def _postgres_search(query, language, among, region):
     search_query = SearchQuery(query, config=config_for(language), search_type="websearch") | (
         SearchQuery(query, config="simple", search_type="websearch")
     )
-    # One table, through its indexes: publication and service areas are kept in it
-    # (docs/performance.md); only the optional filters join the services.
+    # One table, through its indexes: publication, service areas and the filters are
+    # kept in it (docs/performance.md), so a filtered search is one statement.
     entries = ServiceSearch.objects.filter(published=True)
     if region is not None:
         entries = entries.filter(area_ids__overlap=[0, *(r.pk for r in region.lineage())])
-    # Are the words real words here? Asked of the area only, not of the filters: words
-    # that many listings use are spelt right even when the filters leave few of them.
-    in_area = list(entries.filter(document=search_query).values_list("pk", flat=True)[:FEW_MATCHES])
+    filtered = entries
+    if where is not None:
+        filtered = filtered.filter(where)
     if among is not None:
         # Checked per match (a correlated EXISTS): the filters are never computed over the
         # whole directory, only for the services the words found.
-        entries = entries.filter(Exists(among.filter(pk=OuterRef("service_id"))))
-    words = entries.filter(document=search_query)
-    if len(in_area) < FEW_MATCHES:
-        found = in_area if among is None else list(words.values_list("pk", flat=True))
-        # Few or no words match: perhaps a misspelling, so look for names that look alike.
-        # Only then, because a trigram scan costs far more than the word index. The few
-        # word matches are named by id: matching the words again row by row would read
-        # every candidate's whole document.
-        words = entries.filter(Q(pk__in=found) | Q(names__trigram_word_similar=query)).annotate(
-            similarity=TrigramWordSimilarity(Value(query), F("names"))
+        filtered = filtered.filter(Exists(among.filter(pk=OuterRef("service_id"))))
+
+    def ranked(words, *ordering):
+        # Names first, then a stable order; the large document is only read via its index.
+        return list(
+            words.annotate(rank=SearchRank(F("names_document"), search_query))
+            .order_by(*ordering, "title", "service_id")
+            .values_list("service_id", flat=True)[:MAX_RESULTS]
         )
-        ordering = ["-rank", "-similarity"]
-    else:
-        ordering = ["-rank"]
-    # Names first, then a stable order; the large document is only read through its index.
-    return (
-        words.annotate(rank=SearchRank(F("names_document"), search_query))
-        .order_by(*ordering, "title", "service_id")
-        .values_list("service_id", flat=True)
+
+    found = ranked(filtered.filter(document=search_query), "-rank")
+    if len(found) >= FEW_MATCHES:
+        return found
+    # Are the words real words here? Asked of the area only, not of the filters: words
+    # that many listings use are spelt right even when the filters leave few of them.
+    if filtered is not entries:
+        in_area = entries.filter(document=search_query).values_list("pk", flat=True)
+        if len(in_area[:FEW_MATCHES]) >= FEW_MATCHES:
+            return found
+    # Few or no words match: perhaps a misspelling, so look for names that look alike.
+    # Only then, because a trigram scan costs far more than the word index. The few
+    # word matches are named by id: matching the words again row by row would read
+    # every candidate's whole document.
+    alike = filtered.filter(Q(pk__in=found) | Q(names__trigram_word_similar=query)).annotate(
+        similarity=TrigramWordSimilarity(Value(query), F("names"))
     )
+    return ranked(alike, "-rank", "-similarity")
 
 
 def set_similarity_threshold(sender, connection, **kwargs):

@@ -4,6 +4,7 @@ from collections import defaultdict
 from urllib.parse import urlencode
 
 from django.core.paginator import Paginator
+from django.db import connection
 from django.db.models import Count, F
 from django.http import Http404, HttpResponse, HttpResponseRedirect, QueryDict
 from django.shortcuts import render
@@ -176,9 +177,15 @@ def _found_ids(request, language, words, place, service_filter, filters) -> list
     _scope, key, kept = kept_page(request, entry_name("ids", language, choices))
     if kept is not None:
         return kept
-    # Publication and area are applied by the search itself; other filters narrow it.
-    among = service_filter.qs if any(filters.values()) else None
-    matches = search_service_ids(words, language, among=among, region=place)
+    # Publication and area are applied by the search itself; other filters narrow it,
+    # on PostgreSQL in the same statement (the search table keeps what they ask).
+    among = where = None
+    if any(filters.values()):
+        if connection.vendor == "postgresql":
+            where = service_filter.search_conditions()
+        if where is None:
+            among = service_filter.qs
+    matches = search_service_ids(words, language, among=among, where=where, region=place)
     ids = list(matches[: results.MAX_IDS])
     keep_page(key, ids)
     return ids

@@ -7,6 +7,21 @@ from django.db import migrations, models
 import apps.directory.search
 
 
+class AddArrayField(migrations.AddField):
+    """An array column; SQLite (whose search table stays empty) cannot take a list as a
+    column default, so there it gets an empty one written out."""
+
+    def database_forwards(self, app_label, schema_editor, from_state, to_state):
+        if schema_editor.connection.vendor != "sqlite":
+            return super().database_forwards(app_label, schema_editor, from_state, to_state)
+        model = to_state.apps.get_model(app_label, self.model_name)
+        field = model._meta.get_field(self.name)
+        schema_editor.execute(
+            f"ALTER TABLE {model._meta.db_table} ADD COLUMN {field.column} text "
+            "NOT NULL DEFAULT '[]'"
+        )
+
+
 class Migration(migrations.Migration):
     """The public filters as columns of the search table and the weekly hours as
     seconds-of-the-week rows, both kept by triggers (issue #20). install_index runs
@@ -22,7 +37,7 @@ class Migration(migrations.Migration):
             name="always_open",
             field=models.BooleanField(default=False, verbose_name="open 24 hours, 7 days"),
         ),
-        migrations.AddField(
+        AddArrayField(
             model_name="servicesearch",
             name="channel_kinds",
             field=django.contrib.postgres.fields.ArrayField(
@@ -37,7 +52,7 @@ class Migration(migrations.Migration):
             name="is_free",
             field=models.BooleanField(null=True, verbose_name="free of charge"),
         ),
-        migrations.AddField(
+        AddArrayField(
             model_name="servicesearch",
             name="language_ids",
             field=django.contrib.postgres.fields.ArrayField(
@@ -47,7 +62,7 @@ class Migration(migrations.Migration):
                 verbose_name="languages",
             ),
         ),
-        migrations.AddField(
+        AddArrayField(
             model_name="servicesearch",
             name="term_ids",
             field=django.contrib.postgres.fields.ArrayField(
