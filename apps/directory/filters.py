@@ -5,6 +5,8 @@ from django import forms
 from django.db.models import Q
 from django.forms.models import ModelChoiceIterator
 from django.utils import timezone
+from django.utils.html import escape
+from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext_lazy as _
 from django_filters import fields
 
@@ -139,3 +141,30 @@ class ServiceFilter(django_filters.FilterSet):
                 return None
             condition &= self.SEARCH_CONDITIONS[name](value)
         return condition
+
+
+def with_choices(html: str, choices: dict[str, list[str]]) -> SafeString:
+    """The filter fields rendered without choices (``_filter_fields.html``, kept once per
+    language), with these choices ticked and selected, as a bound form would show them.
+    The choices are a search's, validated by the form before the search ran. The form
+    itself is not built: its choices cost a query each and the language names a sort."""
+    for name, values in choices.items():
+        for value in values:
+            if name in ServiceFilter.base_filters and isinstance(
+                ServiceFilter.base_filters[name], django_filters.BooleanFilter
+            ):
+                if forms.CheckboxInput().value_from_datadict({name: value}, {}, name):
+                    html = html.replace(
+                        f'name="{name}" id="id_{name}"', f'name="{name}" id="id_{name}" checked', 1
+                    )
+                continue
+            value = escape(value)
+            html = html.replace(
+                f'name="{name}" value="{value}"', f'name="{name}" value="{value}" checked', 1
+            )
+            if f'<select name="{name}"' in html:
+                html = html.replace('<option value="" selected>', '<option value="">', 1)
+                html = html.replace(
+                    f'<option value="{value}">', f'<option value="{value}" selected>', 1
+                )
+    return mark_safe(html)  # noqa: S308 - our own template's output, escaped values

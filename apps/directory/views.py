@@ -6,7 +6,7 @@ from urllib.parse import urlencode
 from django.core.paginator import Paginator
 from django.db import connection
 from django.db.models import Count, F
-from django.http import Http404, HttpResponse, HttpResponseRedirect, QueryDict
+from django.http import Http404, HttpResponse, HttpResponseRedirect
 from django.shortcuts import render
 from django.template.loader import render_to_string
 from django.urls import reverse
@@ -21,7 +21,7 @@ from apps.referrals.templatetags.referrals import list_query_for, read_list
 from . import results
 from .cards import card_scope, cards, entry_name, fragment, keep_page, kept_page
 from .emergency import emergency_numbers
-from .filters import ServiceFilter
+from .filters import ServiceFilter, with_choices
 from .forms import ResultPageForm, SearchForm
 from .models import Channel, Region, Service, Taxonomy, TaxonomyTerm
 from .search import search_service_ids
@@ -204,25 +204,26 @@ def search_results(request, token):
     return _results_page(request, entry.ids, place, entry.filters, page=page or 1)
 
 
+def _unbound_filter_fields() -> str:
+    service_filter = ServiceFilter(queryset=Service.objects.none())
+    return render_to_string(
+        "directory/_filter_fields.html", {"filter": service_filter, "counts": None}
+    )
+
+
 def _results_page(request, ids, place, filters, *, page) -> HttpResponse:
     scope = card_scope(request)
     language = translation.get_language()
     start = (page - 1) * SEARCH_RESULTS
     shown = cards(ids[start : start + SEARCH_RESULTS], scope, list_query_for(read_list(request)[0]))
-    data = QueryDict(mutable=True)
-    for name, values in filters.items():
-        data.setlist(name, values)
-    service_filter = ServiceFilter(data, queryset=Service.objects.all())
-    filter_fields = fragment(
-        scope,
-        entry_name("filters", language, filters),
-        lambda: render_to_string(
-            "directory/_filter_fields.html", {"filter": service_filter, "counts": None}
-        ),
+    # The filter fields as the visitor left them: rendered once per language and kept
+    # (issue #20), their choices ticked in the copy; the choices were checked before the
+    # search ran, so the form is not built again.
+    filter_fields = with_choices(
+        fragment(scope, entry_name("filters", language, {}), _unbound_filter_fields), filters
     )
     context = {
         "search_form": SearchForm(),
-        "filter": service_filter,
         "filter_fields": filter_fields,
         "region": place,
         "results": shown,

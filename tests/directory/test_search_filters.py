@@ -127,3 +127,53 @@ def test_an_approved_change_reaches_the_search_filters_at_once(client, demo):
     for choices in ({"open_now": "on"}, {"language": tagalog.pk}, {"type": shelter.pk}):
         assert found(**choices), choices
     assert found(open_now="on", language=tagalog.pk, type=shelter.pk, free="")
+
+
+def _ticked(html):
+    """(name, value) of every ticked box and selected option in the filter fields."""
+    boxes = {
+        (name, value or "on")
+        for name, value in re.findall(
+            r'<input type="checkbox" name="(\w+)"(?: value="([^"]*)")?[^>]* checked', html
+        )
+    }
+    select = re.search(r'<select name="(\w+)"', html)
+    options = re.findall(r'<option value="([^"]*)"[^>]* selected', html)
+    return boxes | {(select.group(1), value) for value in options}
+
+
+def test_kept_filter_fields_show_the_choices_as_the_form_would(demo):
+    """The results page ticks a search's choices in filter fields rendered once per
+    language (issue #20): the same boxes and option as the form itself renders."""
+    from django.http import QueryDict
+    from django.template.loader import render_to_string
+    from django.utils import translation
+
+    from apps.directory.filters import ServiceFilter, with_choices
+    from apps.directory.models import Language
+
+    def fields(data=None):
+        service_filter = ServiceFilter(data, queryset=Service.objects.none())
+        context = {"filter": service_filter, "counts": None}
+        return render_to_string("directory/_filter_fields.html", context)
+
+    kinds = TaxonomyTerm.objects.of(Taxonomy.SERVICE_TYPE).order_by("pk")[:2]
+    trust = TaxonomyTerm.objects.of(Taxonomy.TRUST).order_by("pk").first()
+    choices = {
+        "type": [str(term.pk) for term in kinds],
+        "trust": [str(trust.pk)],
+        "language": [str(Language.objects.order_by("code").last().pk)],
+        "channel": ["sms", "voice"],
+        "free": ["on"],
+        "open_now": ["on"],
+    }
+    with translation.override("ar"):
+        unbound = fields()
+        assert _ticked(unbound) == {("language", "")}  # "Any language"
+        data = QueryDict(mutable=True)
+        for name, values in choices.items():
+            data.setlist(name, values)
+        expected = _ticked(fields(data))
+        assert len(expected) == 8
+        assert _ticked(with_choices(unbound, choices)) == expected
+        assert with_choices(unbound, {"type": [], "language": []}) == unbound
