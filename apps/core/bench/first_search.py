@@ -68,12 +68,17 @@ def searches(count: int, seed: int) -> list[tuple[str, dict]]:
         {"open_now": "on"},
         {"always_open": "on"},
     ]
-    samples = list(
-        Service.objects.published()
-        .filter(areas__region__isnull=False)
-        .order_by("?")
-        .values_list("pk", "name_en", "name_fr", "name_es", "areas__region__code")[: count * 4]
+    # The same seed picks the same listings, so runs before and after a change compare.
+    serving = Service.objects.published().filter(areas__region__isnull=False)
+    population = sorted(set(serving.values_list("pk", flat=True)))
+    picked = rng.sample(population, min(len(population), count * 4))
+    rows = serving.filter(pk__in=picked).values_list(
+        "pk", "name_en", "name_fr", "name_es", "areas__region__code"
     )
+    first = {}
+    for row in rows:
+        first.setdefault(row[0], row)
+    samples = [first[pk] for pk in picked if pk in first]
     # A language the listing is offered in, so that most searches find something.
     spoken = {}
     for service_id, language_id in Language.objects.filter(
