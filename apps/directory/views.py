@@ -147,7 +147,7 @@ def search(request):
     "Confirm Form Resubmission" page, and the words are neither in the address nor kept.
     """
     if request.method == "GET":
-        context = {"search_form": SearchForm(), "filter": ServiceFilter(queryset=Service.objects)}
+        context = {"search_form": SearchForm(), "filter_fields": _kept_filter_fields(request)}
         return render(request, "directory/search.html", context)
     form = SearchForm(request.POST)
     service_filter = ServiceFilter(request.POST, queryset=Service.objects.all())
@@ -196,12 +196,19 @@ def search_results(request, token):
     """The results behind an opaque address: ids only, for 30 minutes (decision 0011)."""
     entry = results.get(token)
     if entry is None:
-        context = {"search_form": SearchForm(), "filter": ServiceFilter(queryset=Service.objects)}
+        context = {"search_form": SearchForm(), "filter_fields": _kept_filter_fields(request)}
         return render(request, "directory/results_gone.html", context, status=404)
     page_form = ResultPageForm(request.GET)
     page = page_form.cleaned_data["page"] if page_form.is_valid() else None
     place = Region.objects.filter(code=entry.region).first() if entry.region else None
     return _results_page(request, entry.ids, place, entry.filters, page=page or 1)
+
+
+def _kept_filter_fields(request, scope=None) -> str:
+    """The filter fields without choices, rendered once per language (issue #20)."""
+    scope = card_scope(request) if scope is None else scope
+    name = entry_name("filters", translation.get_language(), {})
+    return fragment(scope, name, _unbound_filter_fields)
 
 
 def _unbound_filter_fields() -> str:
@@ -213,15 +220,12 @@ def _unbound_filter_fields() -> str:
 
 def _results_page(request, ids, place, filters, *, page) -> HttpResponse:
     scope = card_scope(request)
-    language = translation.get_language()
     start = (page - 1) * SEARCH_RESULTS
     shown = cards(ids[start : start + SEARCH_RESULTS], scope, list_query_for(read_list(request)[0]))
     # The filter fields as the visitor left them: rendered once per language and kept
     # (issue #20), their choices ticked in the copy; the choices were checked before the
     # search ran, so the form is not built again.
-    filter_fields = with_choices(
-        fragment(scope, entry_name("filters", language, {}), _unbound_filter_fields), filters
-    )
+    filter_fields = with_choices(_kept_filter_fields(request, scope), filters)
     context = {
         "search_form": SearchForm(),
         "filter_fields": filter_fields,
