@@ -95,7 +95,7 @@ def cards(ids: list[int], scope: str = "", list_query: str = "") -> list[Card]:
             keys[service.pk]: template.render(
                 {"service": service, "now": now, "list_marker": LIST_MARKER}
             )
-            for service in Service.objects.published().filter(pk__in=missing).for_cards()
+            for service in Service.objects.published().filter(pk__in=missing).for_cards(language)
         }
         if scope:
             cache.set_many(fresh, TIMEOUT)

@@ -2,14 +2,18 @@
 
 import django_filters
 from django import forms
+from django.db.models import Q
 from django.forms.models import ModelChoiceIterator
 from django.utils import timezone
+from django.utils.html import escape
+from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext_lazy as _
 from django_filters import fields
 
 from apps.core.i18n import render_content, sort_key, translated_text
 
 from .models import Channel, Language, Service, Taxonomy, TaxonomyTerm
+from .models.channels import open_condition
 
 
 def terms_of(slug):
@@ -124,3 +128,57 @@ class ServiceFilter(django_filters.FilterSet):
         for name, value in data.items():
             queryset = self.filters[name].filter(queryset, value)
         return queryset
+
+    # Each filter as a condition on the search table's copies (ServiceSearch, PostgreSQL),
+    # the same rule as the filter above: any of the kinds of help, any of the populations,
+    # every trust attribute, any of the channel kinds (issue #20).
+    SEARCH_CONDITIONS = {
+        "type": lambda terms: Q(term_ids__overlap=[t.pk for t in terms]),
+        "population": lambda terms: Q(term_ids__overlap=[t.pk for t in terms]),
+        "trust": lambda terms: Q(term_ids__contains=[t.pk for t in terms]),
+        "channel": lambda kinds: Q(channel_kinds__overlap=list(kinds)),
+        "language": lambda language: Q(language_ids__contains=[language.pk]),
+        "open_now": lambda _on: open_condition(timezone.now(), service="service_id"),
+        "always_open": lambda _on: Q(always_open=True),
+        "free": lambda _on: Q(is_free=True),
+    }
+
+    def search_conditions(self) -> Q | None:
+        """The chosen filters as one condition on the search table, for a search that
+        reads only that table; None when a chosen filter has no such condition (the
+        search then checks ``qs`` per match)."""
+        condition = Q()
+        for name, value in self.form.cleaned_data.items():
+            if value in (False, None) or (hasattr(value, "__len__") and not len(value)):
+                continue
+            if name not in self.SEARCH_CONDITIONS:
+                return None
+            condition &= self.SEARCH_CONDITIONS[name](value)
+        return condition
+
+
+def with_choices(html: str, choices: dict[str, list[str]]) -> SafeString:
+    """The filter fields rendered without choices (``_filter_fields.html``, kept once per
+    language), with these choices ticked and selected, as a bound form would show them.
+    The choices are a search's, validated by the form before the search ran. The form
+    itself is not built: its choices cost a query each and the language names a sort."""
+    for name, values in choices.items():
+        for value in values:
+            if name in ServiceFilter.base_filters and isinstance(
+                ServiceFilter.base_filters[name], django_filters.BooleanFilter
+            ):
+                if forms.CheckboxInput().value_from_datadict({name: value}, {}, name):
+                    html = html.replace(
+                        f'name="{name}" id="id_{name}"', f'name="{name}" id="id_{name}" checked', 1
+                    )
+                continue
+            value = escape(value)
+            html = html.replace(
+                f'name="{name}" value="{value}"', f'name="{name}" value="{value}" checked', 1
+            )
+            if f'<select name="{name}"' in html:
+                html = html.replace('<option value="" selected>', '<option value="">', 1)
+                html = html.replace(
+                    f'<option value="{value}">', f'<option value="{value}" selected>', 1
+                )
+    return mark_safe(html)  # noqa: S308 - our own template's output, escaped values

@@ -55,16 +55,18 @@ MAX_RESULTS = 200
 
 
 def search_service_ids(
-    query: str, language: str, *, among=None, region=None, read_meaning: bool = True
+    query: str, language: str, *, among=None, where=None, region=None, read_meaning: bool = True
 ) -> list[int]:
     """Ids of published services matching the query, best first (at most MAX_RESULTS).
 
-    ``among`` narrows to a queryset of services (the filters); ``region`` to the services
-    whose areas cover it. The query is first read for a place and for kinds of help
-    (``understanding.py``): a place narrows the area when no region was chosen; kinds of
-    help add the services that have them, after those the words found; words that find
-    nothing are tried again with one-letter misspellings corrected. ``read_meaning=False``
-    (the HSDS API) matches the words only.
+    ``among`` narrows to a queryset of services (the filters); ``where`` to a condition
+    on the search table (``ServiceFilter.search_conditions()``, PostgreSQL: the filters
+    in the same statement as the words); ``region`` to the services whose areas cover
+    it. The query is first read for a place and for kinds of help (``understanding.py``):
+    a place narrows the area when no region was chosen; kinds of help add the services
+    that have them, after those the words found; words that find nothing are tried again
+    with one-letter misspellings corrected. ``read_meaning=False`` (the HSDS API) matches
+    the words only.
     """
     from .understanding import Meaning, corrected, understand
 
@@ -72,16 +74,16 @@ def search_service_ids(
     area = region if region is not None else meaning.place
     found: list[int] = []
     if meaning.words.strip():
-        found = _word_search(meaning.words, language, among, area)
+        found = _word_search(meaning.words, language, among, where, area)
         if not found and read_meaning:
             fixed = corrected(meaning.words)
             if fixed:
-                found = _word_search(fixed, language, among, area)
+                found = _word_search(fixed, language, among, where, area)
     extra = None
     if meaning.term_ids:
-        extra = _services(among, area).filter(terms__in=meaning.term_ids)
+        extra = _services(among, where, area).filter(terms__in=meaning.term_ids)
     elif not meaning.words.strip() and meaning.place is not None:
-        extra = _services(among, area)  # only a place: everything that serves it
+        extra = _services(among, where, area)  # only a place: everything that serves it
     if extra is not None:
         seen = set(found)
         more = extra.order_by("name", "pk").values_list("pk", flat=True).distinct()
@@ -89,20 +91,22 @@ def search_service_ids(
     return found[:MAX_RESULTS]
 
 
-def _services(among, area):
-    from .models import Service
+def _services(among, where, area):
+    from .models import Service, ServiceSearch
 
     services = Service.objects.published()
     if among is not None:
         services = services.filter(pk__in=among.values("pk"))
+    if where is not None:
+        services = services.filter(pk__in=ServiceSearch.objects.filter(where).values("pk"))
     if area is not None:
         services = services.serving(area)
     return services
 
 
-def _word_search(words, language, among, area) -> list[int]:
+def _word_search(words, language, among, where, area) -> list[int]:
     if connection.vendor == "postgresql":
-        return list(_postgres_search(words, language, among, area)[:MAX_RESULTS])
+        return _postgres_search(words, language, among, where, area)
     return list(_simple_search(words, among, area)[:MAX_RESULTS])
 
 
@@ -120,7 +124,7 @@ def _simple_search(query, among, region):
     return services.order_by("name", "pk").values_list("pk", flat=True)
 
 
-def _postgres_search(query, language, among, region):
+def _postgres_search(query, language, among, where, region) -> list[int]:
     from django.contrib.postgres.search import SearchQuery, SearchRank, TrigramWordSimilarity
 
     from .models import ServiceSearch
@@ -128,37 +132,44 @@ def _postgres_search(query, language, among, region):
     search_query = SearchQuery(query, config=config_for(language), search_type="websearch") | (
         SearchQuery(query, config="simple", search_type="websearch")
     )
-    # One table, through its indexes: publication and service areas are kept in it
-    # (docs/performance.md); only the optional filters join the services.
+    # One table, through its indexes: publication, service areas and the filters are
+    # kept in it (docs/performance.md), so a filtered search is one statement.
     entries = ServiceSearch.objects.filter(published=True)
     if region is not None:
         entries = entries.filter(area_ids__overlap=[0, *(r.pk for r in region.lineage())])
-    # Are the words real words here? Asked of the area only, not of the filters: words
-    # that many listings use are spelt right even when the filters leave few of them.
-    in_area = list(entries.filter(document=search_query).values_list("pk", flat=True)[:FEW_MATCHES])
+    filtered = entries
+    if where is not None:
+        filtered = filtered.filter(where)
     if among is not None:
         # Checked per match (a correlated EXISTS): the filters are never computed over the
         # whole directory, only for the services the words found.
-        entries = entries.filter(Exists(among.filter(pk=OuterRef("service_id"))))
-    words = entries.filter(document=search_query)
-    if len(in_area) < FEW_MATCHES:
-        found = in_area if among is None else list(words.values_list("pk", flat=True))
-        # Few or no words match: perhaps a misspelling, so look for names that look alike.
-        # Only then, because a trigram scan costs far more than the word index. The few
-        # word matches are named by id: matching the words again row by row would read
-        # every candidate's whole document.
-        words = entries.filter(Q(pk__in=found) | Q(names__trigram_word_similar=query)).annotate(
-            similarity=TrigramWordSimilarity(Value(query), F("names"))
+        filtered = filtered.filter(Exists(among.filter(pk=OuterRef("service_id"))))
+
+    def ranked(words, *ordering):
+        # Names first, then a stable order; the large document is only read via its index.
+        return list(
+            words.annotate(rank=SearchRank(F("names_document"), search_query))
+            .order_by(*ordering, "title", "service_id")
+            .values_list("service_id", flat=True)[:MAX_RESULTS]
         )
-        ordering = ["-rank", "-similarity"]
-    else:
-        ordering = ["-rank"]
-    # Names first, then a stable order; the large document is only read through its index.
-    return (
-        words.annotate(rank=SearchRank(F("names_document"), search_query))
-        .order_by(*ordering, "title", "service_id")
-        .values_list("service_id", flat=True)
+
+    found = ranked(filtered.filter(document=search_query), "-rank")
+    if len(found) >= FEW_MATCHES:
+        return found
+    # Are the words real words here? Asked of the area only, not of the filters: words
+    # that many listings use are spelt right even when the filters leave few of them.
+    if filtered is not entries:
+        in_area = entries.filter(document=search_query).values_list("pk", flat=True)
+        if len(in_area[:FEW_MATCHES]) >= FEW_MATCHES:
+            return found
+    # Few or no words match: perhaps a misspelling, so look for names that look alike.
+    # Only then, because a trigram scan costs far more than the word index. The few
+    # word matches are named by id: matching the words again row by row would read
+    # every candidate's whole document.
+    alike = filtered.filter(Q(pk__in=found) | Q(names__trigram_word_similar=query)).annotate(
+        similarity=TrigramWordSimilarity(Value(query), F("names"))
     )
+    return ranked(alike, "-rank", "-similarity")
 
 
 def set_similarity_threshold(sender, connection, **kwargs):
@@ -221,18 +232,92 @@ def _areas_sql(service_id: str) -> str:
     )
 
 
+def _filters_sql(service_id: str) -> dict[str, str]:
+    """What the public filters ask of a service, as columns of its search row."""
+    channels = f"directory_channel c WHERE c.service_id = {service_id}"  # noqa: S608
+    return {
+        "language_ids": (
+            "ARRAY(SELECT l.language_id FROM directory_servicelanguage l "  # noqa: S608
+            f"WHERE l.service_id = {service_id} UNION SELECT cl.language_id "
+            "FROM directory_channel_languages cl JOIN directory_channel c "
+            f"ON c.id = cl.channel_id WHERE c.service_id = {service_id})"
+        ),
+        "term_ids": (
+            "ARRAY(SELECT t.taxonomyterm_id FROM directory_service_terms t "  # noqa: S608
+            f"WHERE t.service_id = {service_id})"
+        ),
+        "channel_kinds": f"ARRAY(SELECT DISTINCT c.kind FROM {channels})",  # noqa: S608
+        "always_open": f"EXISTS(SELECT 1 FROM {channels} AND c.is_24_7)",  # noqa: S608
+    }
+
+
 def _upsert_sql(source: str) -> str:
     # Built from fixed identifiers (settings.LANGUAGES and field names), never from input.
+    filters = _filters_sql("s.id")
+    columns = ", ".join(filters)
+    updates = ", ".join(f"{column} = EXCLUDED.{column}" for column in filters)
     return (
         "INSERT INTO directory_servicesearch "  # noqa: S608
-        "(service_id, document, names_document, names, title, published, area_ids) "
+        "(service_id, document, names_document, names, title, published, area_ids, "
+        f"is_free, {columns}) "
         f"SELECT s.id, {_document_sql('s', 'o')}, {_names_document_sql('s', 'o')}, "
-        f"{_names_sql('s')}, {_title_sql('s')}, {_published_sql('s', 'o')}, {_areas_sql('s.id')} "
+        f"{_names_sql('s')}, {_title_sql('s')}, {_published_sql('s', 'o')}, {_areas_sql('s.id')}, "
+        f"s.is_free, {', '.join(filters.values())} "
         f"FROM {source} "
         "ON CONFLICT (service_id) DO UPDATE SET document = EXCLUDED.document, "
         "names_document = EXCLUDED.names_document, names = EXCLUDED.names, "
-        "title = EXCLUDED.title, published = EXCLUDED.published, area_ids = EXCLUDED.area_ids"
+        "title = EXCLUDED.title, published = EXCLUDED.published, area_ids = EXCLUDED.area_ids, "
+        f"is_free = EXCLUDED.is_free, {updates}"
     )
+
+
+def _filters_update_sql(changed: str) -> str:
+    """Refresh the filter columns of the services whose ids ``changed`` (a SELECT) lists."""
+    sets = ", ".join(f"{column} = {sql}" for column, sql in _filters_sql("x.service_id").items())
+    return (
+        f"UPDATE directory_servicesearch x SET {sets} "  # noqa: S608
+        f"WHERE x.service_id IN ({changed})"
+    )
+
+
+# A week in seconds; WeeklyOpening rows lie within [0, WEEK).
+WEEK = 7 * 86400
+
+
+def _weekly_sql(channels: str) -> list[str]:
+    """Rebuild the WeeklyOpening rows of the channels whose ids ``channels`` (a SELECT)
+    lists, from their weekly periods, the channel and its service (the same rules as
+    ``Channel.intervals_on``, without the dated exceptions)."""
+    seconds = "(p.weekday * 86400 + EXTRACT(EPOCH FROM p.{0})::int)"
+    opens, closes = seconds.format("opens"), seconds.format("closes")
+    # Past midnight: it closes the next day.
+    ends = f"({closes} + CASE WHEN p.closes <= p.opens THEN 86400 ELSE 0 END)"
+    known = (
+        "JOIN directory_service s ON s.id = c.service_id "
+        f"WHERE c.id IN ({channels}) AND waymark_known_zone(s.time_zone)"
+    )
+    holidays = "CASE WHEN c.closed_on_public_holidays THEN s.holiday_region_id END"
+    periods = (
+        f"SELECT s.id AS service_id, c.id AS channel_id, p.weekday AS day, {opens} AS starts, "  # noqa: S608
+        f"{ends} AS ends, s.time_zone, {holidays} AS holiday_region_id "
+        "FROM directory_openingperiod p JOIN directory_channel c ON c.id = p.channel_id "
+        f"{known} AND c.is_24_7 IS NOT TRUE"
+    )
+    always = (
+        "SELECT s.id, c.id, d, d * 86400, (d + 1) * 86400, s.time_zone, NULL::bigint "  # noqa: S608
+        f"FROM directory_channel c CROSS JOIN generate_series(0, 6) d {known} AND c.is_24_7"
+    )
+    return [
+        f"DELETE FROM directory_weeklyopening WHERE channel_id IN ({channels})",  # noqa: S608
+        "INSERT INTO directory_weeklyopening "  # noqa: S608
+        "(service_id, channel_id, day, starts, ends, time_zone, holiday_region_id) "
+        f"WITH found AS ({periods} UNION ALL {always}) "
+        f"SELECT service_id, channel_id, day, starts, LEAST(ends, {WEEK}), time_zone, "
+        "holiday_region_id FROM found UNION ALL "
+        # Past Sunday midnight: the rest of the night at the start of the week.
+        f"SELECT service_id, channel_id, day, 0, ends - {WEEK}, time_zone, holiday_region_id "
+        f"FROM found WHERE ends > {WEEK}",
+    ]
 
 
 def _areas_update_sql(changed: str) -> str:
@@ -269,6 +354,12 @@ def index_sql() -> list[str]:
         "ON directory_servicesearch USING gin (area_ids, document) WHERE published",
         "CREATE INDEX IF NOT EXISTS directory_servicesearch_names_in_area "
         "ON directory_servicesearch USING gin (area_ids, names gin_trgm_ops) WHERE published",
+        # Hours in a time zone PostgreSQL does not know (or none) are never "open".
+        """CREATE OR REPLACE FUNCTION waymark_known_zone(zone text) RETURNS boolean
+            LANGUAGE plpgsql STABLE AS $$ BEGIN
+            IF zone IS NULL OR zone = '' THEN RETURN false; END IF;
+            PERFORM now() AT TIME ZONE zone; RETURN true;
+            EXCEPTION WHEN others THEN RETURN false; END $$""",
         f"""CREATE OR REPLACE FUNCTION waymark_service_search() RETURNS trigger
             LANGUAGE plpgsql AS $$ BEGIN {_upsert_sql(services)}; RETURN NULL; END $$""",
         f"""CREATE OR REPLACE FUNCTION waymark_organization_search() RETURNS trigger
@@ -295,6 +386,57 @@ def index_sql() -> list[str]:
         ("area_search_update_old", "UPDATE", "directory_servicearea", "OLD", "area_search_old"),
         ("area_search_delete", "DELETE", "directory_servicearea", "OLD", "area_search_old"),
     ]
+    # The filter columns and the weekly hours (issue #20): a function per table and
+    # transition, named after them, that refreshes the services or channels it touched.
+    channel_services = (
+        "SELECT c.service_id FROM directory_channel c WHERE c.id IN (SELECT channel_id FROM {rows})"
+    )
+    refreshed = {  # table: (its services, its channels), each a SELECT of ids or None
+        "directory_servicelanguage": ("SELECT service_id FROM {rows}", None),
+        "directory_service_terms": ("SELECT service_id FROM {rows}", None),
+        "directory_channel": ("SELECT service_id FROM {rows}", "SELECT id FROM {rows}"),
+        "directory_channel_languages": (channel_services, None),
+        "directory_openingperiod": (None, "SELECT channel_id FROM {rows}"),
+        # A new time zone or holiday region moves its channels' hours.
+        "directory_service": (
+            None,
+            "SELECT c.id FROM directory_channel c WHERE c.service_id IN (SELECT id FROM {rows})",
+        ),
+    }
+    for table, (services, channels) in refreshed.items():
+        for transition in ("NEW", "OLD"):
+            if table == "directory_service" and transition == "OLD":
+                continue  # a deleted service's channels are deleted first
+            rows = "new_rows" if transition == "NEW" else "old_rows"
+            function = f"{table.removeprefix('directory_')}_filters_{transition.lower()}"
+            body = []
+            if services:
+                body.append(_filters_update_sql(services.format(rows=rows)))
+            if channels and table == "directory_channel" and transition == "OLD":
+                body.append(  # deleted channels: their hours go with them
+                    "DELETE FROM directory_weeklyopening WHERE channel_id IN "  # noqa: S608
+                    f"(SELECT id FROM {rows}) AND channel_id NOT IN "
+                    "(SELECT id FROM directory_channel)"
+                )
+            elif channels:
+                body += _weekly_sql(channels.format(rows=rows))
+            statements.append(
+                f"""CREATE OR REPLACE FUNCTION waymark_{function}() RETURNS trigger
+                LANGUAGE plpgsql AS $$ BEGIN {"; ".join(body)}; RETURN NULL; END $$"""
+            )
+            events = ("INSERT", "UPDATE") if transition == "NEW" else ("UPDATE", "DELETE")
+            if table == "directory_service":
+                events = ("UPDATE",)
+            for event in events:
+                name = f"{function}_{event.lower()}"
+                triggers.append((name, event, table, transition, function))
+    statements.append(
+        # The filters' columns, for a filtered list without words (the words' own index
+        # serves a search, its matches then checked against these columns).
+        "CREATE INDEX IF NOT EXISTS directory_servicesearch_filters "
+        "ON directory_servicesearch USING gin (language_ids, term_ids, channel_kinds) "
+        "WHERE published"
+    )
     for name, event, table, transition, function in triggers:
         alias = "new_rows" if transition == "NEW" else "old_rows"
         statements += [
@@ -306,6 +448,7 @@ def index_sql() -> list[str]:
     statements.append(
         _upsert_sql("directory_service s JOIN directory_organization o ON o.id = s.organization_id")
     )
+    statements += _weekly_sql("SELECT id FROM directory_channel")
     return statements
 
 

@@ -9,8 +9,8 @@ from django.db import transaction
 
 from apps.core import pagecache
 
-# Derived rows kept by the database itself (the search table): they change with the rest.
-IGNORED = {"servicesearch"}
+# Derived rows kept by the database itself (the search tables): they change with the rest.
+IGNORED = {"servicesearch", "weeklyopening"}
 
 
 def _purge_after_commit() -> None:

@@ -4,8 +4,9 @@ from collections import defaultdict
 from urllib.parse import urlencode
 
 from django.core.paginator import Paginator
+from django.db import connection
 from django.db.models import Count
-from django.http import Http404, HttpResponse, HttpResponseRedirect, QueryDict
+from django.http import Http404, HttpResponse, HttpResponseRedirect
 from django.shortcuts import render
 from django.template.loader import render_to_string
 from django.urls import reverse
@@ -20,7 +21,7 @@ from apps.referrals.templatetags.referrals import list_query_for, read_list
 from . import results
 from .cards import card_scope, cards, entry_name, fragment, keep_page, kept_page
 from .emergency import emergency_numbers
-from .filters import ServiceFilter
+from .filters import ServiceFilter, with_choices
 from .forms import ResultPageForm, SearchForm
 from .models import Channel, Region, Service, Taxonomy, TaxonomyTerm
 from .priority import help_now_lines
@@ -153,7 +154,7 @@ def search(request):
     "Confirm Form Resubmission" page, and the words are neither in the address nor kept.
     """
     if request.method == "GET":
-        context = {"search_form": SearchForm(), "filter": ServiceFilter(queryset=Service.objects)}
+        context = {"search_form": SearchForm(), "filter_fields": _kept_filter_fields(request)}
         return render(request, "directory/search.html", context)
     form = SearchForm(request.POST)
     service_filter = ServiceFilter(request.POST, queryset=Service.objects.all())
@@ -183,9 +184,15 @@ def _found_ids(request, language, words, place, service_filter, filters) -> list
     _scope, key, kept = kept_page(request, entry_name("ids", language, choices))
     if kept is not None:
         return kept
-    # Publication and area are applied by the search itself; other filters narrow it.
-    among = service_filter.qs if any(filters.values()) else None
-    matches = search_service_ids(words, language, among=among, region=place)
+    # Publication and area are applied by the search itself; other filters narrow it,
+    # on PostgreSQL in the same statement (the search table keeps what they ask).
+    among = where = None
+    if any(filters.values()):
+        if connection.vendor == "postgresql":
+            where = service_filter.search_conditions()
+        if where is None:
+            among = service_filter.qs
+    matches = search_service_ids(words, language, among=among, where=where, region=place)
     ids = list(matches[: results.MAX_IDS])
     keep_page(key, ids)
     return ids
@@ -196,7 +203,7 @@ def search_results(request, token):
     """The results behind an opaque address: ids only, for 30 minutes (decision 0011)."""
     entry = results.get(token)
     if entry is None:
-        context = {"search_form": SearchForm(), "filter": ServiceFilter(queryset=Service.objects)}
+        context = {"search_form": SearchForm(), "filter_fields": _kept_filter_fields(request)}
         return render(request, "directory/results_gone.html", context, status=404)
     page_form = ResultPageForm(request.GET)
     page = page_form.cleaned_data["page"] if page_form.is_valid() else None
@@ -204,25 +211,30 @@ def search_results(request, token):
     return _results_page(request, entry.ids, place, entry.filters, page=page or 1)
 
 
+def _kept_filter_fields(request, scope=None) -> str:
+    """The filter fields without choices, rendered once per language (issue #20)."""
+    scope = card_scope(request) if scope is None else scope
+    name = entry_name("filters", translation.get_language(), {})
+    return fragment(scope, name, _unbound_filter_fields)
+
+
+def _unbound_filter_fields() -> str:
+    service_filter = ServiceFilter(queryset=Service.objects.none())
+    return render_to_string(
+        "directory/_filter_fields.html", {"filter": service_filter, "counts": None}
+    )
+
+
 def _results_page(request, ids, place, filters, *, page) -> HttpResponse:
     scope = card_scope(request)
-    language = translation.get_language()
     start = (page - 1) * SEARCH_RESULTS
     shown = cards(ids[start : start + SEARCH_RESULTS], scope, list_query_for(read_list(request)[0]))
-    data = QueryDict(mutable=True)
-    for name, values in filters.items():
-        data.setlist(name, values)
-    service_filter = ServiceFilter(data, queryset=Service.objects.all())
-    filter_fields = fragment(
-        scope,
-        entry_name("filters", language, filters),
-        lambda: render_to_string(
-            "directory/_filter_fields.html", {"filter": service_filter, "counts": None}
-        ),
-    )
+    # The filter fields as the visitor left them: rendered once per language and kept
+    # (issue #20), their choices ticked in the copy; the choices were checked before the
+    # search ran, so the form is not built again.
+    filter_fields = with_choices(_kept_filter_fields(request, scope), filters)
     context = {
         "search_form": SearchForm(),
-        "filter": service_filter,
         "filter_fields": filter_fields,
         "region": place,
         "results": shown,

@@ -6,7 +6,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from apps.directory.models import Channel, Region
+from apps.directory.models import Channel, Region, Service
 
 from .factories import ChannelFactory, ExceptionFactory, PeriodFactory, RegionFactory
 
@@ -93,8 +93,9 @@ def test_next_opening_is_reported_in_local_time():
     assert fresh(channel).next_opening(paris(2026, 11, 30, 10)) is None
 
 
-def test_sql_and_python_agree_on_every_hour_of_a_fortnight():
-    """The filter ("open now") and the page ("Open now") must never disagree."""
+def _a_week_of_every_kind() -> list[Channel]:
+    """Channels with weekly hours, past midnight (also past Sunday midnight), 24 hours,
+    closed on holidays (Christmas in France), with exceptions opening and closing them."""
     france = Region.objects.get_or_create(code="FR", defaults={"kind": "country"})[0]
     channels = [
         PeriodFactory(weekday=0, opens=dt.time(9), closes=dt.time(17)).channel,
@@ -118,7 +119,51 @@ def test_sql_and_python_agree_on_every_hour_of_a_fortnight():
         closes=dt.time(1),
     )
     ExceptionFactory(channel=channels[3], date=dt.date(2026, 12, 26), closed=True)
+    return channels
+
+
+def _a_fortnight():
     start = dt.datetime(2026, 12, 20, 0, 10, tzinfo=dt.UTC)
-    moments = [start + dt.timedelta(minutes=50 * i) for i in range(int(14 * 24 * 60 / 50))]
-    for channel, moment in itertools.product(channels, moments):
+    return [start + dt.timedelta(minutes=50 * i) for i in range(int(14 * 24 * 60 / 50))]
+
+
+def test_sql_and_python_agree_on_every_hour_of_a_fortnight():
+    """The filter ("open now") and the page ("Open now") must never disagree."""
+    channels = _a_week_of_every_kind()
+    for channel, moment in itertools.product(channels, _a_fortnight()):
         assert fresh(channel).is_open(moment) == open_in_sql(channel, moment), (channel, moment)
+
+
+def test_the_open_filter_agrees_with_the_cards_on_every_hour_of_a_fortnight():
+    """Services open at a moment (on PostgreSQL, from the weekly hours kept as seconds of
+    the week, issue #20) are exactly those with a channel Python calls open."""
+    channels = _a_week_of_every_kind()
+    # A second time zone, and a service whose time zone is not known: never open.
+    tokyo = PeriodFactory(weekday=2, opens=dt.time(7), closes=dt.time(19)).channel
+    tokyo.service.time_zone = "Asia/Tokyo"
+    tokyo.service.save()
+    unknown = ChannelFactory(is_24_7=True)
+    unknown.service.time_zone = ""
+    unknown.service.save()
+    services = Service.objects.filter(pk__in=[c.service_id for c in [*channels, tokyo, unknown]])
+    for moment in _a_fortnight():
+        expected = {c.service_id for c in [*channels, tokyo] if fresh(c).is_open(moment)}
+        assert set(services.open_at(moment).values_list("pk", flat=True)) == expected, moment
+
+
+def test_a_change_of_hours_moves_the_open_filter_at_once():
+    period = PeriodFactory(weekday=0, opens=dt.time(9), closes=dt.time(17))
+    service = period.channel.service
+    monday_ten = paris(2026, 11, 23, 10)
+    assert Service.objects.open_at(monday_ten).filter(pk=service.pk).exists()
+    period.opens = dt.time(11)
+    period.save()
+    assert not Service.objects.open_at(monday_ten).filter(pk=service.pk).exists()
+    period.channel.is_24_7 = True
+    period.channel.save()
+    assert Service.objects.open_at(monday_ten).filter(pk=service.pk).exists()
+    service.time_zone = "America/New_York"  # 04:00 there; a 24-hour line is still open
+    service.save()
+    assert Service.objects.open_at(monday_ten).filter(pk=service.pk).exists()
+    period.channel.delete()
+    assert not Service.objects.open_at(monday_ten).filter(pk=service.pk).exists()

@@ -5,7 +5,6 @@ import django.contrib.postgres.search
 import django.db.models.deletion
 from django.db import migrations, models
 
-import apps.directory.search
 
 
 class Migration(migrations.Migration):
@@ -34,5 +33,6 @@ class Migration(migrations.Migration):
         # GIN indexes and the triggers that keep the table current (PostgreSQL only). This
         # runs today's index_sql(): a later change to the searched columns adds a migration
         # that runs it again and turns this step into a no-op (docs/performance.md).
-        migrations.RunPython(apps.directory.search.install_index, migrations.RunPython.noop),
+        # Superseded: 0009 installs today's index_sql() once its columns exist.
+        migrations.RunPython(migrations.RunPython.noop, migrations.RunPython.noop),
     ]

@@ -1,6 +1,5 @@
 from django.db import migrations
 
-import apps.directory.search
 
 
 class Migration(migrations.Migration):
@@ -13,5 +12,6 @@ class Migration(migrations.Migration):
     ]
 
     operations = [
-        migrations.RunPython(apps.directory.search.install_index, migrations.RunPython.noop),
+        # Superseded: 0009 installs today's index_sql() once its columns exist.
+        migrations.RunPython(migrations.RunPython.noop, migrations.RunPython.noop),
     ]

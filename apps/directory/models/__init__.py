@@ -12,7 +12,7 @@ from .organizations import (
 )
 from .places import Location, ServiceAtLocation
 from .regions import Region
-from .search import ServiceSearch
+from .search import ServiceSearch, WeeklyOpening
 from .taxonomy import Taxonomy, TaxonomyTerm
 
 __all__ = [
@@ -32,4 +32,5 @@ __all__ = [
     "ServiceSearch",
     "Taxonomy",
     "TaxonomyTerm",
+    "WeeklyOpening",
 ]

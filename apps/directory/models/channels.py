@@ -8,13 +8,14 @@ rules; tests check they agree.
 """
 
 import datetime as dt
+import re
 from functools import lru_cache
 from zoneinfo import ZoneInfo
 
 import holidays
 from django.core.exceptions import ValidationError
 from django.db import models
-from django.db.models import Exists, F, OuterRef, Q
+from django.db.models import BooleanField, Exists, F, OuterRef, Q
 from django.utils.translation import gettext_lazy as _
 
 from apps.directory.fields import PhoneNumberField
@@ -34,6 +35,143 @@ def _holiday_calendar(region_code: str, year: int):
 
 def is_public_holiday(region_code: str | None, day: dt.date) -> bool:
     return bool(region_code) and day in _holiday_calendar(region_code, day.year)
+
+
+class ClockSQL(models.Expression):
+    """A condition written in SQL around a moment: ``{name}`` is a parameter when given
+    in ``params``, otherwise the column of that name (resolved like ``F(name)``), so the
+    same text works wherever Django aliases the table (a subquery is ``U0``)."""
+
+    output_field = BooleanField()
+    conditional = True
+    _NAME = re.compile(r"\{(\w+)\}")
+
+    def __init__(self, template: str, params: dict, **columns):
+        super().__init__()
+        self.template, self.params, self.columns = template, params, columns
+
+    def resolve_expression(
+        self, query=None, allow_joins=True, reuse=None, summarize=False, for_save=False
+    ):
+        clone = self.copy()
+        clone.columns = {
+            name: (F(field) if isinstance(field, str) else field).resolve_expression(
+                query, allow_joins, reuse, summarize
+            )
+            for name, field in self.columns.items()
+        }
+        return clone
+
+    def get_source_expressions(self):
+        return list(self.columns.values())
+
+    def set_source_expressions(self, exprs):
+        self.columns = dict(zip(self.columns, exprs, strict=True))
+
+    def as_sql(self, compiler, connection):
+        compiled = {name: compiler.compile(col) for name, col in self.columns.items()}
+        params = []
+
+        def replace(match):
+            name = match.group(1)
+            if name in self.params:
+                params.append(self.params[name])
+                return "%s"
+            sql, column_params = compiled[name]
+            params.extend(column_params)
+            return sql
+
+        return "(" + self._NAME.sub(replace, self.template) + ")", params
+
+
+# The moment's wall-clock time in a row's time zone, and what follows from it.
+_LOCAL = "({moment}::timestamptz AT TIME ZONE {zone})"
+_WEEKDAY = f"(EXTRACT(ISODOW FROM {_LOCAL})::int - 1)"
+_SECOND_OF_WEEK = f"({_WEEKDAY} * 86400 + FLOOR(EXTRACT(EPOCH FROM {_LOCAL}::time))::int)"
+# The date a weekly interval began: today, or yesterday for last night's hours.
+_START_DATE = f"({_LOCAL}::date - CASE WHEN {{day}} = {_WEEKDAY} THEN 0 ELSE 1 END)"
+# Inside a weekly interval, unless a dated exception or a public holiday replaces its day.
+_WEEKLY_OPEN = (
+    f"{{starts}} <= {_SECOND_OF_WEEK} AND {_SECOND_OF_WEEK} < {{ends}} "  # noqa: S608 - fixed text
+    "AND NOT EXISTS (SELECT 1 FROM directory_scheduleexception e "
+    f"WHERE e.channel_id = {{channel}} AND e.date = {_START_DATE}) "
+    f"AND ({{holiday}} IS NULL OR NOT ({{holiday}}::text || ' ' || {_START_DATE}::text) "
+    "= ANY({holidays}))"
+)
+# A dated exception's own hours: today's, or last night's running past midnight.
+_EXCEPTION_OPEN = (
+    f"CASE WHEN waymark_known_zone({{zone}}) THEN "
+    f"({{date}} = {_LOCAL}::date AND {{opens}} <= {_LOCAL}::time "
+    f"AND ({_LOCAL}::time < {{closes}} OR {{closes}} <= {{opens}})) "
+    f"OR ({{date}} = {_LOCAL}::date - 1 AND {{closes}} <= {{opens}} "
+    f"AND {_LOCAL}::time < {{closes}}) ELSE false END"
+)
+
+
+# (generation, UTC date) -> the holidays near that date, per process (_holidays_near).
+_holidays_memo: dict[tuple[str, dt.date], list[str]] = {}
+
+
+def _holidays_near(moment: dt.datetime) -> list[str]:
+    """ "<region id> <date>" for every public holiday of a country or subdivision on the
+    days some time zone can be living at the moment, or the day before. Kept per process
+    until the next publication (regions change only then) or the next UTC day."""
+    from apps.core.pagecache import current_generation
+
+    from .regions import Region
+
+    day = moment.astimezone(dt.UTC).date()
+    key = (current_generation(), day)
+    if key not in _holidays_memo:
+        days = [day + dt.timedelta(days=offset) for offset in (-2, -1, 0, 1)]
+        # Localities have no public holidays of their own (is_public_holiday).
+        regions = Region.objects.exclude(kind=Region.Kind.LOCALITY).values_list("pk", "code")
+        _holidays_memo.clear()
+        _holidays_memo[key] = [
+            f"{pk} {d.isoformat()}"
+            for pk, code in regions
+            for d in days
+            if is_public_holiday(code, d)
+        ]
+    return _holidays_memo[key]
+
+
+def open_condition(moment: dt.datetime, service: str = "pk") -> Q:
+    """Services open at the moment (PostgreSQL): a weekly interval holding the moment's
+    second of the week in the service's time zone (WeeklyOpening, kept by triggers), or
+    a dated exception's hours. ``service`` names the outer column holding the service id.
+    The same rules as ``Channel.is_open``; tests compare the two hour by hour."""
+    from .search import WeeklyOpening
+
+    params = {"moment": moment, "holidays": _holidays_near(moment)}
+    weekly = WeeklyOpening.objects.filter(service=OuterRef(service)).filter(
+        ClockSQL(
+            _WEEKLY_OPEN,
+            params,
+            zone="time_zone",
+            day="day",
+            starts="starts",
+            ends="ends",
+            channel="channel_id",
+            holiday="holiday_region_id",
+        )
+    )
+    day = moment.astimezone(dt.UTC).date()
+    by_exception = ScheduleException.objects.filter(
+        channel__service=OuterRef(service),
+        closed=False,
+        date__range=(day - dt.timedelta(days=2), day + dt.timedelta(days=1)),
+    ).filter(
+        ClockSQL(
+            _EXCEPTION_OPEN,
+            params,
+            zone="channel__service__time_zone",
+            date="date",
+            opens="opens",
+            closes="closes",
+        )
+    )
+    return Q(Exists(weekly)) | Q(Exists(by_exception))
 
 
 class ChannelQuerySet(models.QuerySet):

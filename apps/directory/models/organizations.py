@@ -1,4 +1,4 @@
-from django.db import models
+from django.db import connection, models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
@@ -90,8 +90,14 @@ class ServiceQuerySet(models.QuerySet):
         return self.filter(models.Exists(by_service) | models.Exists(by_channel))
 
     def open_at(self, moment):
-        from .channels import Channel
+        """Services with a channel open at an aware moment (``Channel.is_open``'s rules).
 
+        PostgreSQL reads the weekly hours kept as seconds of the week (WeeklyOpening),
+        one range check per service; elsewhere a condition per time zone."""
+        from .channels import Channel, open_condition
+
+        if connection.vendor == "postgresql":
+            return self.filter(open_condition(moment))
         return self.filter(pk__in=Channel.objects.open_at(moment).values("service_id"))
 
     def with_space_now(self, now=None):
@@ -118,24 +124,47 @@ class ServiceQuerySet(models.QuerySet):
             models.Prefetch("areas", queryset=ServiceArea.objects.select_related("region")),
         )
 
-    def for_cards(self):
+    def for_cards(self, language: str | None = None):
         """What a result card shows: names, organisation, summary and contact lines with
-        their hours, in a fixed number of queries (fewer than ``for_listing``)."""
-        from .channels import Channel
+        their hours, in a fixed number of queries (fewer than ``for_listing``). Given the
+        reader's ``language``, other languages' text is left in the database."""
+        from apps.core.i18n import other_language_columns
 
+        from .channels import Channel, ScheduleException
+
+        def skip(model, prefix=""):
+            return other_language_columns(model, language, prefix) if language else []
+
+        channels = Channel.objects.defer(*skip(Channel)).order_by("position", "pk")
+        exceptions = ScheduleException.objects.defer(*skip(ScheduleException))
         # Into plain lists (to_attr): Django then builds no manager per row.
-        return self.select_related("organization", "holiday_region").prefetch_related(
-            models.Prefetch(
-                "areas", queryset=ServiceArea.objects.select_related("region__parent__parent")
-            ),
-            models.Prefetch(
-                "channels",
-                queryset=Channel.objects.order_by("position", "pk").prefetch_related(
-                    models.Prefetch("periods", to_attr="period_list"),
-                    models.Prefetch("exceptions", to_attr="exception_list"),
+        return (
+            self.select_related("organization", "holiday_region")
+            .defer(
+                *skip(Service),
+                *skip(Organization, "organization__"),
+                *skip(Region, "holiday_region__"),
+            )
+            .prefetch_related(
+                models.Prefetch(
+                    "areas",
+                    queryset=ServiceArea.objects.select_related("region__parent__parent").defer(
+                        *skip(Region, "region__"),
+                        *skip(Region, "region__parent__"),
+                        *skip(Region, "region__parent__parent__"),
+                    ),
                 ),
-                to_attr="channel_list",
-            ),
+                models.Prefetch(
+                    "channels",
+                    queryset=channels.prefetch_related(
+                        models.Prefetch("periods", to_attr="period_list"),
+                        models.Prefetch(
+                            "exceptions", queryset=exceptions, to_attr="exception_list"
+                        ),
+                    ),
+                    to_attr="channel_list",
+                ),
+            )
         )
 
 
