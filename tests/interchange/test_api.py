@@ -377,12 +377,14 @@ def test_content_language_changes_text_not_ids(client, demo):
 
 @pytest.mark.parametrize("path", list(LISTS))
 def test_a_page_costs_the_same_queries_whatever_its_size(
-    client, demo, path, django_assert_num_queries
+    client, demo, path, django_assert_max_num_queries
 ):
+    # Both pages build their documents (the second one reads one stored); the second
+    # may count fewer queries: the total of every published service is counted once.
     params = {"full": "true"} if path in ("/services", "/service_at_locations") else {}
     with CaptureQueriesContext(connection) as small:
         assert get(client, path, per_page=1, **params).status_code == 200
-    with django_assert_num_queries(len(small.captured_queries)):
+    with django_assert_max_num_queries(len(small.captured_queries)):
         response = get(client, path, per_page=100, **params)
     assert response.json()["size"] > 1
 

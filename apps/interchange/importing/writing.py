@@ -29,6 +29,7 @@ from apps.directory.reference import apply_vocabulary
 from apps.directory.translation import unsaved
 
 from ..hsds.ids import hsds_id
+from ..hsds.stored import changed
 from ..models import ImportedRecord
 from .issues import ImportFailed, Issue
 from .planning import MODELS, Planner, Step
@@ -164,6 +165,7 @@ class _Writer:
             else:
                 self._write_one(step)
         self._create_pending()
+        changed()  # batches are bulk inserts, which send no signals
         _remember(self.mapped, self.job)
         # Terms and cost words the shared vocabulary knows get its reviewed names in the
         # languages the file did not give (apps/directory/reference).
