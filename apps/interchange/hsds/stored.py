@@ -20,6 +20,8 @@ them on every request (issue #20).
 
 import json
 import secrets
+import threading
+from contextlib import contextmanager
 
 from apps.directory.models import Organization, Service, ServiceAtLocation, Taxonomy, TaxonomyTerm
 
@@ -65,9 +67,27 @@ def changed() -> None:
         Publication.objects.filter(pk=1).update(token=new)
 
 
+_deferred = threading.local()
+
+
+@contextmanager
+def deferred():
+    """Saves inside leave the token alone; it is replaced once, when the block succeeds.
+    An import holds its transaction for minutes: replacing the token at its first save
+    would lock the token's row, and every approval, until the import commits."""
+    _deferred.active = True
+    try:
+        yield
+    finally:
+        _deferred.active = False
+    changed()
+
+
 def directory_changed(sender, **kwargs) -> None:
     """Signal receiver: a directory row was saved or deleted (the admin, a shell...)."""
     if sender._meta.app_label != "directory" or sender._meta.model_name == "servicesearch":
+        return
+    if getattr(_deferred, "active", False):
         return
     if kwargs.get("action", "post_").startswith("pre_"):
         return

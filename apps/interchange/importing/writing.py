@@ -28,8 +28,8 @@ from apps.directory.models import Service, TaxonomyTerm
 from apps.directory.reference import apply_vocabulary
 from apps.directory.translation import unsaved
 
+from ..hsds import stored
 from ..hsds.ids import hsds_id
-from ..hsds.stored import changed
 from ..models import ImportedRecord
 from .issues import ImportFailed, Issue
 from .planning import MODELS, Planner, Step
@@ -111,7 +111,10 @@ def write_steps(steps: list[Step], *, by, job=None, check_stale: bool, proposed_
         held = contact_issues(steps)
         if held:
             raise ImportFailed(held)
-    return _Writer(by=by, job=job, check_stale=check_stale).write(steps)
+    # Stored HSDS documents: stale once, at the end (batches are bulk inserts, which send
+    # no signals; saves one by one would lock the token's row for the whole import).
+    with stored.deferred():
+        return _Writer(by=by, job=job, check_stale=check_stale).write(steps)
 
 
 def contact_issues(steps: list[Step]) -> list[Issue]:
@@ -165,7 +168,6 @@ class _Writer:
             else:
                 self._write_one(step)
         self._create_pending()
-        changed()  # batches are bulk inserts, which send no signals
         _remember(self.mapped, self.job)
         # Terms and cost words the shared vocabulary knows get its reviewed names in the
         # languages the file did not give (apps/directory/reference).
