@@ -14,8 +14,11 @@ from apps.directory.models.organizations import PublicationStatus
 from apps.interchange.export import export_directory
 from apps.interchange.hsds import stored
 from apps.interchange.hsds.ids import hsds_id
-from apps.interchange.models import StoredDocument
+from apps.interchange.models import ImportJob, StoredDocument
+from apps.interchange.services import import_job_approve
 from tests.curation.test_proposals import cast, hotline_channel  # noqa: F401 - the fixture
+from tests.interchange.importing import export, load
+from tests.interchange.test_import import run
 
 API = "/api/hsds"
 
@@ -143,3 +146,25 @@ def test_stored_answers_cost_a_pinned_number_of_queries_whatever_the_page_size(
         with django_assert_num_queries(queries):
             response = client.get(url, {**size, **params})
         assert response.status_code == 200
+
+
+def test_an_approved_import_changes_the_stored_document_at_once(
+    demo, client, coordinator, second_coordinator, tmp_path
+):
+    folder = export(tmp_path / "export")
+    services = load(folder / "hsds/services.json")
+    services[0]["description"] = "New description from the partner's system."
+    (folder / "hsds/services.json").write_text(json.dumps(services), encoding="utf-8")
+    service = Service.objects.get(
+        pk=next(
+            pk
+            for pk in Service.objects.values_list("pk", flat=True)
+            if hsds_id("service", pk) == services[0]["id"]
+        )
+    )
+    assert detail(client, service)["description"] != services[0]["description"]
+    run(folder / "hsds", username=coordinator.username)
+    assert detail(client, service)["description"] != services[0]["description"]  # pending
+    import_job_approve(job=ImportJob.objects.get(), by=second_coordinator)
+    assert detail(client, service)["description"] == services[0]["description"]
+    assert stored_body(service)["description"] == services[0]["description"]
