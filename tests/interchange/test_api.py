@@ -390,10 +390,15 @@ def test_a_page_costs_the_same_queries_whatever_its_size(
 
 
 def test_service_list_query_count_is_pinned(client, demo, django_assert_num_queries):
-    # The count and the page of matching ids; the page of services; 10 preloads (terms,
+    # Built: the publication token, the count and the page of matching ids; the stored
+    # documents (none yet); the region tree, the page of services and 10 preloads (terms,
     # languages, channels and their languages, periods and exceptions, costs, areas,
-    # service languages, places); the region tree.
-    with django_assert_num_queries(14):
+    # service languages, places); storing them; the organizations: stored, read, stored.
+    with django_assert_num_queries(20):
+        get(client, "/services", full="true", per_page=100)
+    # Stored: the token, the page of ids, the documents and their organizations (the
+    # count is kept per publication).
+    with django_assert_num_queries(4):
         get(client, "/services", full="true", per_page=100)
 
 

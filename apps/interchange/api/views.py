@@ -237,7 +237,7 @@ def _links_with_services(pks: list[int], *, full: bool, ctx) -> list[dict]:
         pks,
     )
     services = stored.services_by_pk(
-        {link.service_id for link in links}, ctx.language, "full" if full else "list"
+        {link.service_id for link in links}, ctx.language, "full" if full else "list", ctx=ctx
     )
     with translation.override(ctx.language):
         return [

@@ -141,7 +141,7 @@ def _fill_keys(kind: str, namespace) -> bool:
 
 # --- stored documents -------------------------------------------------------------------------
 def service_documents(
-    pks: list[int], language: str, *, store: bool = True, current: int | None = None
+    pks: list[int], language: str, *, store: bool = True, current: int | None = None, ctx=None
 ) -> dict[int, tuple]:
     """``{pk: (organization pk, full document without its organization)}`` for published
     service pks the caller selected: stored ones read back, the others built (and stored
@@ -151,7 +151,8 @@ def service_documents(
     found = _read("service", pks, language, current)
     missing = [pk for pk in pks if pk not in found]
     if missing:
-        ctx = documents.Context.load(language)
+        ctx = ctx or documents.Context.load(language)
+        ctx.regions  # noqa: B018 - loaded once here, whatever the places need: a fixed cost
         rows = queries.with_documents(Service.objects.filter(pk__in=missing)).order_by("pk")
         built = {
             row.pk: (row.organization_id, documents.service_document(row, ctx, organization=False))
@@ -230,12 +231,20 @@ def minimal(document: dict) -> dict:
 
 
 def services_by_pk(
-    pks, language: str, shape: str = "list", *, organization=True, store=True, current=None
+    pks,
+    language: str,
+    shape: str = "list",
+    *,
+    organization=True,
+    store=True,
+    current=None,
+    ctx=None,
 ) -> dict:
     """``{pk: document}`` of the services ``pks`` in one of the API's shapes: "full",
-    "list" or "minimal"; with their organization nested unless told otherwise."""
+    "list" or "minimal"; with their organization nested unless told otherwise. ``ctx``:
+    the caller's context, whose region tree is then loaded once for both."""
     current = token() if current is None else current
-    stored = service_documents(list(pks), language, store=store, current=current)
+    stored = service_documents(list(pks), language, store=store, current=current, ctx=ctx)
     organizations = {}
     if organization and shape != "minimal":
         owners = {owner for owner, _d in stored.values()}
