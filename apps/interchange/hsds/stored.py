@@ -123,8 +123,24 @@ def find(kind: str, value: str, allowed) -> int | None:
     return None
 
 
+# (namespace, kind) -> (token, largest pk) when the rows of that kind were last keyed in
+# this process: an unknown id looks again only after a change (no full scan per 404).
+_filled: dict[tuple, tuple] = {}
+
+
 def _fill_keys(kind: str, namespace) -> bool:
     """Key the rows of ``kind`` that have none yet; True when some were added."""
+    model = KEYED[kind]
+    state = (token(), model._default_manager.order_by("-pk").values_list("pk", flat=True).first())
+    if _filled.get((namespace, kind)) == state:
+        return False
+    _filled[(namespace, kind)] = state
+    return bool(fill_keys(kind, namespace))
+
+
+def fill_keys(kind: str, namespace=None) -> int:
+    """Key every row of ``kind`` that has no key yet (the migration keys existing rows)."""
+    namespace = namespace or deployment_namespace()
     model = KEYED[kind]
     keyed = HsdsKey.objects.filter(namespace=namespace, kind=kind).values("target_id")
     missing = list(model._default_manager.exclude(pk__in=keyed).values_list("pk", flat=True))
@@ -136,7 +152,7 @@ def _fill_keys(kind: str, namespace) -> bool:
             ],
             ignore_conflicts=True,
         )
-    return bool(missing)
+    return len(missing)
 
 
 # --- stored documents -------------------------------------------------------------------------
