@@ -106,6 +106,9 @@ def notify(*, user, template: str, key: str, context: dict) -> None:
 
 
 def purge_public_cache(reason: str) -> None:
+    from apps.interchange.hsds.stored import changed
+
+    changed()  # the stored HSDS documents, in this transaction (apps/interchange/hsds/stored.py)
     # At once, so the next visitor sees the change; and again from the outbox after the
     # commit, in case a visitor re-cached the old page while this transaction was open.
     pagecache.purge()

@@ -26,7 +26,7 @@ from django.conf import settings
 from django.utils import translation
 
 from . import profile, tabular
-from .hsds import documents, queries
+from .hsds import documents, queries, stored
 from .hsds.ids import hsds_id
 
 # Services are read and written this many at a time: memory stays flat at any size.
@@ -46,12 +46,16 @@ def table_descriptions(language: str, tables: list[str]) -> list[dict]:
 
 
 def service_documents(ctx) -> Iterator[dict]:
-    """Every published service as a nested document, in id order, a batch at a time."""
+    """Every published service as a nested document, in id order, a batch at a time: the
+    documents stored for the API where they are current, the others built (not stored: an
+    export in every language would store twelve copies of the directory)."""
     ids = list(queries.published_services().order_by("pk").values_list("pk", flat=True))
     for start in range(0, len(ids), BATCH):
-        batch = queries.published_services().filter(pk__in=ids[start : start + BATCH])
-        for service in queries.with_documents(batch).order_by("pk"):
-            yield documents.service_document(service, ctx, organization=False)
+        batch = ids[start : start + BATCH]
+        found = stored.services_by_pk(batch, ctx.language, "full", organization=False, store=False)
+        for pk in batch:
+            if pk in found:
+                yield found[pk]
 
 
 def base_document(language: str) -> dict:

@@ -155,3 +155,61 @@ class ImportedRecord(models.Model):
 
     def __str__(self):
         return f"{self.kind} {self.source_id} → {self.target_id}"
+
+
+# --- what the HSDS API and the export keep ready (docs/hsds.md, "Stored documents") -------
+# Internal tables, never shown to anyone: no admin, no translated names.
+
+
+class Publication(models.Model):
+    """One row: a token every change to the directory replaces, in the same transaction
+    (``apps.interchange.hsds.stored.changed``). A stored document is good only for the
+    token it was built under."""
+
+    token = models.BigIntegerField(default=0)
+
+    def __str__(self):
+        return f"publication {self.token}"
+
+
+class HsdsKey(models.Model):
+    """The HSDS id of a row, so ``/services/{id}`` is one indexed lookup (a uuid5 cannot
+    be reversed). Filled for every row of a kind when an id is not found; never decides
+    visibility: callers filter what they find by what the public may see."""
+
+    namespace = models.UUIDField()
+    kind = models.CharField(max_length=24)
+    target_id = models.BigIntegerField()
+    hsds_id = models.UUIDField(unique=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["namespace", "kind", "target_id"], name="hsds_key_row_unique"
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.kind} {self.target_id} = {self.hsds_id}"
+
+
+class StoredDocument(models.Model):
+    """A service's (or an organization's) HSDS document in one content language, as
+    compact JSON text in the order the builders give, built under ``token``."""
+
+    kind = models.CharField(max_length=24)
+    target_id = models.BigIntegerField()
+    language = models.CharField(max_length=10)
+    token = models.BigIntegerField()
+    owner_id = models.BigIntegerField(null=True)  # a service's organization
+    body = models.TextField()
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["kind", "target_id", "language"], name="stored_document_unique"
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.kind} {self.target_id} ({self.language})"

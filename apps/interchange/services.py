@@ -92,13 +92,18 @@ def import_run(
         files_from_path(path, limits) if path is not None else files_from_bytes(name, data, limits)
     )
     bundles = read_bundles(files, language=language, limits=limits, report=report)
+    del files, data  # an uploaded file's bytes: the bundles hold what was read
     report.raise_if_errors()
+    languages = ",".join(sorted({b.language for b in bundles}))
     # Mapping errors are kept, not raised: planning finds the rest, so all are reported.
+    # Mapping lets each document go once read, so the parsed file is not kept alongside.
     records = map_bundles(bundles, report, progress)
+    del bundles
     label = name or (path.name if path is not None else "")
     with transaction.atomic():
         plan = plan_records(records, report)
-        plan.language = ",".join(sorted({b.language for b in bundles}))
+        del records  # the plan's steps hold what will be written
+        plan.language = languages
         report.raise_if_errors()
         outcome = Outcome(status=ImportJob.Status.CHECKED, plan=plan, report=report, job=job)
         if mode == ImportJob.Mode.DRY_RUN:

@@ -7,7 +7,8 @@ import pytest
 
 from apps.directory.models import Channel, Location, Service, ServiceLanguage
 from apps.interchange.hsds import documents, queries
-from apps.interchange.hsds.ids import hsds_id, parse_uuid, resolve
+from apps.interchange.hsds.ids import hsds_id, parse_uuid
+from apps.interchange.hsds.stored import find
 from tests.directory.factories import ChannelFactory, ExceptionFactory, PeriodFactory
 from tests.interchange.schemas import errors
 
@@ -77,14 +78,22 @@ def test_ids_are_stable_distinct_per_kind_and_per_deployment(settings):
         hsds_id("shelter", 1)
 
 
-def test_resolve_finds_an_id_only_among_the_given_rows():
-    assert resolve("service", hsds_id("service", 3), [1, 2, 3]) == 3
-    assert resolve("service", hsds_id("service", 3).upper(), [3]) == 3
-    assert resolve("service", hsds_id("service", 3), [1, 2]) is None
-    assert resolve("service", hsds_id("organization", 3), [3]) is None
-    for junk in ("", "3", "' OR '1'='1", "x" * 10_001, "\u202e" + hsds_id("service", 3)):
-        assert resolve("service", junk, [3]) is None
+def test_find_gives_an_id_only_among_the_given_rows(demo, settings):
+    first, second, third = Service.objects.order_by("pk").values_list("pk", flat=True)[:3]
+    allowed = Service.objects.filter(pk__in=[first, third])
+    assert find("service", hsds_id("service", third), allowed) == third
+    assert find("service", hsds_id("service", third).upper(), allowed) == third
+    assert find("service", hsds_id("service", second), allowed) is None
+    assert find("service", hsds_id("organization", third), allowed) is None
+    for junk in ("", "3", "' OR '1'='1", "x" * 10_001, "\u202e" + hsds_id("service", third)):
+        assert find("service", junk, allowed) is None
     assert parse_uuid("{" + hsds_id("service", 3) + "}") == hsds_id("service", 3)
+    # A new row is found at once; another deployment namespace gives other ids.
+    added = Service.objects.create(organization=Service.objects.get(pk=first).organization)
+    assert find("service", hsds_id("service", added.pk), Service.objects.all()) == added.pk
+    settings.HSDS_ID_NAMESPACE = "5b8e1f38-3c5a-4a53-9f0e-0c0b7d3c2a10"
+    assert find("service", hsds_id("service", third), allowed) == third
+    assert find("service", str(uuid.uuid5(uuid.NAMESPACE_URL, "x")), allowed) is None
 
 
 def test_a_24_7_line_is_one_all_week_schedule(demo):

@@ -111,6 +111,9 @@ def generate_directory(
             builder.services(min(CHUNK, services - start))
             if progress:
                 progress(builder.counts["service"], services)
+        from apps.interchange.hsds.stored import changed
+
+        changed()  # bulk inserts send no signals: the stored HSDS documents are stale
     analyze_listings()
     return GenerationReport(builder.counts, time.monotonic() - started)
 

@@ -46,12 +46,14 @@ def not_found() -> ApiError:
     return ApiError(404, "Not found.")
 
 
-def paginate(pks, page: int | None, per_page: int | None) -> tuple[list, dict]:
+def paginate(pks, page: int | None, per_page: int | None, total=None) -> tuple[list, dict]:
     """One page of ``pks`` (a list, or a queryset counted and sliced in the database) and
-    the HSDS page fields that describe it."""
+    the HSDS page fields that describe it; ``total``, when the caller knows it, is not
+    counted again."""
     page = page or 1
     per_page = per_page or DEFAULT_PER_PAGE
-    total = len(pks) if isinstance(pks, list) else pks.count()
+    if total is None:
+        total = len(pks) if isinstance(pks, list) else pks.count()
     pages = math.ceil(total / per_page)
     if page > max(pages, 1):
         raise ApiError(404, f"There is no such page; the last page is {max(pages, 1)}.")

@@ -2,7 +2,7 @@
 
 Filters are the directory's named queryset methods (``published()``, ``serving()``,
 ``speaking()``, ``open_at()``) and free-text search (``search_service_ids``); HSDS ids are
-turned into primary keys by ``resolve`` over what the public may see, so no request value
+turned into primary keys by ``stored.find`` among what the public may see, so no request value
 ever reaches the ORM as a keyword (SR-22). Unknown ids match nothing.
 """
 
@@ -15,19 +15,37 @@ from django.utils import timezone
 from apps.directory.models import ServiceAtLocation, Taxonomy, TaxonomyTerm
 from apps.directory.search import language_codes, search_service_ids
 from apps.interchange.hsds import queries
-from apps.interchange.hsds.ids import resolve
+from apps.interchange.hsds.stored import find
 
 from .forms import UNKNOWN_REGION
 
 NOTHING = object()
 
 
-def _resolved(kind: str, value, pks):
+def _resolved(kind: str, value, allowed):
     """The pk for a requested id, None when not requested, NOTHING when unknown."""
     if value is None:
         return None
-    pk = resolve(kind, str(value), pks)
+    pk = find(kind, str(value), allowed)
     return NOTHING if pk is None else pk
+
+
+# The parameters of ServiceQuery that narrow the list.
+FILTERS = (
+    "taxonomy_term_id",
+    "taxonomy_id",
+    "organization_id",
+    "modified_after",
+    "region",
+    "language",
+    "open_now",
+    "search",
+)
+
+
+def unfiltered(params: dict) -> bool:
+    """True when the list is every published service."""
+    return not any(params.get(name) for name in FILTERS)
 
 
 def _name_contains(queryset, text: str, prefix: str = ""):
@@ -43,15 +61,13 @@ def service_pks(params: dict):
     term = _resolved(
         "taxonomy_term",
         params.get("taxonomy_term_id"),
-        TaxonomyTerm.objects.values_list("pk", flat=True),
+        TaxonomyTerm.objects.all(),
     )
-    taxonomy = _resolved(
-        "taxonomy", params.get("taxonomy_id"), Taxonomy.objects.values_list("pk", flat=True)
-    )
+    taxonomy = _resolved("taxonomy", params.get("taxonomy_id"), Taxonomy.objects.all())
     organization = _resolved(
         "organization",
         params.get("organization_id"),
-        queries.published_organizations().values_list("pk", flat=True),
+        queries.published_organizations(),
     )
     if NOTHING in (term, taxonomy, organization):
         return []
@@ -112,10 +128,8 @@ def taxonomy_pks(params: dict) -> list[int]:
 
 def taxonomy_term_pks(params: dict) -> list[int]:
     terms = queries.taxonomy_terms()
-    all_terms = TaxonomyTerm.objects.values_list("pk", flat=True)
-    taxonomy = _resolved(
-        "taxonomy", params.get("taxonomy_id"), Taxonomy.objects.values_list("pk", flat=True)
-    )
+    all_terms = TaxonomyTerm.objects.all()
+    taxonomy = _resolved("taxonomy", params.get("taxonomy_id"), Taxonomy.objects.all())
     parent = _resolved("taxonomy_term", params.get("parent_id"), all_terms)
     if NOTHING in (taxonomy, parent):
         return []

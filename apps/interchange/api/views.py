@@ -10,10 +10,9 @@ import json
 from django.http import StreamingHttpResponse
 from django.utils import translation
 
-from apps.directory.models import Service, ServiceAtLocation, Taxonomy, TaxonomyTerm
+from apps.directory.models import ServiceAtLocation
 from apps.interchange import profile
-from apps.interchange.hsds import documents, queries
-from apps.interchange.hsds.ids import resolve
+from apps.interchange.hsds import documents, queries, stored
 from apps.interchange.openapi import openapi_document
 
 from . import forms, selection
@@ -24,8 +23,9 @@ def _context(params) -> documents.Context:
     return documents.Context.load(params["lang"])
 
 
-def _one(kind: str, value: str, pks) -> int:
-    pk = resolve(kind, value, pks)
+def _one(kind: str, value: str, allowed) -> int:
+    """The pk of the HSDS id ``value`` among ``allowed`` (a queryset): one indexed lookup."""
+    pk = stored.find(kind, value, allowed)
     if pk is None:
         raise not_found()
     return pk
@@ -77,13 +77,14 @@ def profile_file(request, name):
 STREAM_CHUNK = 200  # records rendered per step of an NDJSON stream
 
 
-def _list(params, pks, render):
+def _list(params, pks, render, total=None):
     """One page (``render(pks, ctx)`` gives its documents) or, with ``format=ndjson``,
-    every matching record streamed a chunk at a time, one JSON document per line."""
+    every matching record streamed a chunk at a time, one JSON document per line.
+    ``total``, when known, spares counting ``pks``."""
     ctx = _context(params)
     if params.get("format") == "ndjson":
         return _stream(list(pks), lambda chunk: render(chunk, ctx), ctx.language)
-    pks, meta = paginate(pks, params["page"], params["per_page"])
+    pks, meta = paginate(pks, params["page"], params["per_page"], total=total)
     with translation.override(ctx.language):
         contents = render(pks, ctx)
     return page_response(meta, contents, ctx.language)
@@ -105,27 +106,24 @@ def _stream(pks: list[int], render, language: str) -> StreamingHttpResponse:
 @api_view
 def services(request):
     params = forms.ServiceQuery.parse(request)
-    if params["minimal"]:
-        build = documents.service_minimal
-    elif params["full"]:
-        build = documents.service_document
-    else:
-        build = documents.service_list_item
+    shape = "minimal" if params["minimal"] else "full" if params["full"] else "list"
+    current = stored.token()  # before choosing the services: see hsds/stored.py
 
     def render(pks, ctx):
-        rows = queries.in_order(queries.with_documents(Service.objects.all()), pks)
-        return [build(service, ctx) for service in rows]
+        return stored.services(pks, ctx.language, shape, current=current)
 
-    return _list(params, selection.service_pks(params), render)
+    # Every published service: counted once per publication, not per request.
+    total = stored.published_total(current) if selection.unfiltered(params) else None
+    return _list(params, selection.service_pks(params), render, total=total)
 
 
 @api_view
 def service(request, id):
     params = forms.ApiQuery.parse(request)
-    pk = _one("service", id, queries.published_services().values_list("pk", flat=True))
-    row = queries.with_documents(Service.objects.filter(pk=pk)).get()
-    ctx = _context(params)
-    return json_response(documents.service_document(row, ctx), language=ctx.language)
+    current = stored.token()
+    pk = _one("service", id, queries.published_services())
+    [document] = stored.services([pk], params["lang"], "full", current=current)
+    return json_response(document, language=params["lang"])
 
 
 # --- organizations -----------------------------------------------------------------------
@@ -144,20 +142,25 @@ def organizations(request):
     params = forms.OrganizationListQuery.parse(request)
     nested = params["full"] or params["full_service"]
 
+    shape = "full" if params["full_service"] else "list"
+
     def render(pks, ctx):
-        services = {}
-        if nested:
-            published = queries.published_services().filter(organization__in=pks)
-            for service in queries.with_documents(published).order_by("pk"):
-                services.setdefault(service.organization_id, []).append(service)
+        organizations = queries.in_order(queries.published_organizations(), pks)
+        if not nested:
+            return [documents.organization_document(org, ctx) for org in organizations]
+        published = queries.published_services().filter(organization__in=pks).order_by("pk")
+        owners = dict(published.values_list("pk", "organization_id"))
+        services = stored.services_by_pk(owners, ctx.language, shape, organization=False)
+        nested_services = {}
+        for pk, owner in owners.items():
+            if pk in services:
+                nested_services.setdefault(owner, []).append(services[pk])
         return [
-            documents.organization_document(
-                org,
-                ctx,
-                services=services.get(org.pk, []) if nested else None,
-                full_services=bool(params["full_service"]),
-            )
-            for org in queries.in_order(queries.published_organizations(), pks)
+            {
+                **documents.organization_document(org, ctx),
+                "services": nested_services.get(org.pk, []),
+            }
+            for org in organizations
         ]
 
     return _list(params, selection.organization_pks(params), render)
@@ -167,14 +170,15 @@ def organizations(request):
 def organization(request, id):
     params = forms.OrganizationQuery.parse(request)
     published = queries.published_organizations()
-    pk = _one("organization", id, published.values_list("pk", flat=True))
-    services = queries.with_documents(queries.published_services().filter(organization=pk))
+    pk = _one("organization", id, published)
+    services = queries.published_services().filter(organization=pk).order_by("pk")
     ctx = _context(params)
-    document = documents.organization_document(
-        published.get(pk=pk),
-        ctx,
-        services=services.order_by("pk"),
-        full_services=bool(params["full_service"]),
+    document = documents.organization_document(published.get(pk=pk), ctx)
+    document["services"] = stored.services(
+        list(services.values_list("pk", flat=True)),
+        ctx.language,
+        "full" if params["full_service"] else "list",
+        organization=False,
     )
     return json_response(document, language=ctx.language)
 
@@ -191,19 +195,17 @@ def taxonomies(request):
     )
 
 
-def _detail(request, kind, id, model, rows, render):
+def _detail(request, kind, id, rows, render):
     """One document by its HSDS id; unknown ids get the same 404 as any other."""
     params = forms.ApiQuery.parse(request)
-    pk = _one(kind, id, model.objects.values_list("pk", flat=True))
+    pk = _one(kind, id, rows)
     ctx = _context(params)
     return json_response(render(rows.get(pk=pk), ctx), language=ctx.language)
 
 
 @api_view
 def taxonomy(request, id):
-    return _detail(
-        request, "taxonomy", id, Taxonomy, queries.taxonomies(), documents.taxonomy_document
-    )
+    return _detail(request, "taxonomy", id, queries.taxonomies(), documents.taxonomy_document)
 
 
 @api_view
@@ -223,7 +225,6 @@ def taxonomy_term(request, id):
         request,
         "taxonomy_term",
         id,
-        TaxonomyTerm,
         queries.taxonomy_terms(),
         documents.taxonomy_term_document,
     )
@@ -235,17 +236,14 @@ def _links_with_services(pks: list[int], *, full: bool, ctx) -> list[dict]:
         ServiceAtLocation.objects.select_related("location__region"),
         pks,
     )
-    services = queries.with_documents(
-        Service.objects.filter(pk__in={link.service_id for link in links})
+    services = stored.services_by_pk(
+        {link.service_id for link in links}, ctx.language, "full" if full else "list", ctx=ctx
     )
-    by_pk = {row.pk: row for row in services}
-    build = documents.service_document if full else documents.service_list_item
     with translation.override(ctx.language):
         return [
-            documents.service_at_location_document(
-                link, ctx, service=build(by_pk[link.service_id], ctx)
-            )
+            documents.service_at_location_document(link, ctx, service=services[link.service_id])
             for link in links
+            if link.service_id in services
         ]
 
 
@@ -262,8 +260,7 @@ def service_at_locations(request):
 @api_view
 def service_at_location(request, id):
     params = forms.ApiQuery.parse(request)
-    pks = queries.published_services_at_locations().values_list("pk", flat=True)
-    pk = _one("service_at_location", id, pks)
+    pk = _one("service_at_location", id, queries.published_services_at_locations())
     ctx = _context(params)
     [document] = _links_with_services([pk], full=True, ctx=ctx)
     return json_response(document, language=ctx.language)

@@ -14,12 +14,19 @@ class Context:
     """What every document needs besides its row: the content language and the regions."""
 
     language: str
-    regions: dict[int, Region] = field(default_factory=dict)
+    _regions: dict[int, Region] | None = field(default=None, repr=False)
 
     @classmethod
     def load(cls, language: str) -> "Context":
-        # The region tree is small; one query spares a query per address.
-        return cls(language=language, regions={r.pk: r for r in Region.objects.all()})
+        return cls(language=language)
+
+    @property
+    def regions(self) -> dict[int, Region]:
+        # The region tree is small; one query spares a query per address. Loaded when a
+        # document is built, not when stored documents are read back.
+        if self._regions is None:
+            self._regions = {r.pk: r for r in Region.objects.all()}
+        return self._regions
 
     def lineage(self, region: Region) -> list[Region]:
         chain = []

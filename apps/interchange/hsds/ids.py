@@ -9,12 +9,12 @@ export, every language and every API response, so a consumer can join and re-imp
 id for different services. Set ``HSDS_ID_NAMESPACE`` before a site moves to a new address,
 or every id changes with it (docs/hsds.md).
 
-A uuid5 cannot be reversed; ``resolve`` maps an id back by deriving the ids of the rows a
-caller may see, so an id of an unpublished row is simply not found (SR-4).
+A uuid5 cannot be reversed: ``apps.interchange.hsds.stored.find`` maps an id back through a
+table of the ids of every row (``HsdsKey``), among the rows a caller may see, so an id of an
+unpublished row is simply not found (SR-4).
 """
 
 import uuid
-from collections.abc import Iterable
 from functools import lru_cache
 
 from django.conf import settings
@@ -78,14 +78,3 @@ def parse_uuid(value: str) -> str | None:
         return str(uuid.UUID(value))
     except ValueError:
         return None
-
-
-def resolve(kind: str, value: str, pks: Iterable[int]) -> int | None:
-    """The primary key among ``pks`` whose id is ``value``; None when there is none."""
-    wanted = parse_uuid(value)
-    if wanted is None:
-        return None
-    for pk in pks:
-        if hsds_id(kind, pk) == wanted:
-            return pk
-    return None

@@ -407,13 +407,13 @@ class Mapper:
                 if term_id:
                     self.terms[term_id] = term
                 self.taxonomy_term(term, bundle.language)
-            for organization in bundle.organizations:
+            for organization in _released(bundle, "organizations"):
                 self.unique_top("organization", organization, bundle.language)
                 self.organization(organization, bundle.language)
                 done += 1
                 if done % 500 == 0:
                     self.progress(done, total)
-            for service in bundle.services:
+            for service in _released(bundle, "services"):
                 self.unique_top("service", service, bundle.language)
                 self.service(service, bundle.language)
                 done += 1
@@ -1040,6 +1040,16 @@ def merge_languages(old: list, new: list, keep_from_old=None) -> list | None:
             return None
         merged.append([{**x, **y} if isinstance(x, dict) else x for x, y in zip(a, b, strict=True)])
     return merged
+
+
+def _released(bundle: Bundle, name: str):
+    """The bundle's documents of one kind, each let go once it has been read: the parsed
+    file is the largest thing an import holds (issue #20). The bundle keeps an empty list."""
+    items = getattr(bundle, name)
+    setattr(bundle, name, [])
+    for index in range(len(items)):
+        item, items[index] = items[index], None
+        yield item
 
 
 def map_bundles(bundles: list[Bundle], report: Report, progress=None) -> dict:

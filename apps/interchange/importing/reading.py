@@ -127,7 +127,12 @@ def files_from_path(path: Path, limits: Limits) -> Files:
     if not path.is_file():
         raise ImportFailed([Issue(str(path), "", "", _("No such file or folder."))])
     _check_size(path.name, path.stat().st_size, limits)
-    return files_from_bytes(path.name, path.read_bytes(), limits)
+    with path.open("rb") as handle:
+        zipped = handle.read(4) == b"PK\x03\x04"
+    if zipped or path.name.lower().endswith(".zip"):
+        return files_from_bytes(path.name, path.read_bytes(), limits)
+    # Read when parsed, and not kept: the bytes go as soon as they are decoded.
+    return Files({path.name: path.read_bytes}, path.name)
 
 
 def files_from_bytes(name: str, data: bytes, limits: Limits) -> Files:
@@ -239,6 +244,7 @@ def parse_json(name: str, data: bytes, limits: Limits):
     if not data.strip():
         raise ImportFailed([Issue(name, "", "", _("The file is empty."))])
     text = decode(name, data)
+    del data  # the bytes are not needed while the text is parsed (a large export: 1.25 GB)
     try:
         document = json.loads(text, parse_constant=_reject_constant, parse_float=_float)
     except json.JSONDecodeError as error:

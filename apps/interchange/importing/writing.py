@@ -28,6 +28,7 @@ from apps.directory.models import Service, TaxonomyTerm
 from apps.directory.reference import apply_vocabulary
 from apps.directory.translation import unsaved
 
+from ..hsds import stored
 from ..hsds.ids import hsds_id
 from ..models import ImportedRecord
 from .issues import ImportFailed, Issue
@@ -110,7 +111,10 @@ def write_steps(steps: list[Step], *, by, job=None, check_stale: bool, proposed_
         held = contact_issues(steps)
         if held:
             raise ImportFailed(held)
-    return _Writer(by=by, job=job, check_stale=check_stale).write(steps)
+    # Stored HSDS documents: stale once, at the end (batches are bulk inserts, which send
+    # no signals; saves one by one would lock the token's row for the whole import).
+    with stored.deferred():
+        return _Writer(by=by, job=job, check_stale=check_stale).write(steps)
 
 
 def contact_issues(steps: list[Step]) -> list[Issue]:
