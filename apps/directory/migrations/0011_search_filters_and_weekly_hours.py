@@ -28,7 +28,7 @@ class Migration(migrations.Migration):
     today's index_sql(): it adds the triggers and fills both for every service."""
 
     dependencies = [
-        ("directory", "0008_null_means_not_known"),
+        ("directory", "0010_forms_of_exploitation_and_online_harms"),
     ]
 
     operations = [
