@@ -43,21 +43,22 @@ def test_services_count_towards_their_regions(coordinator_client):
     page = coordinator_client.get(PAGE).content.decode()
     # A national line counts in each subdivision; a city's shelter in its region and
     # country, not in the neighbouring region; the worldwide chat in no region.
+    # Each country's online-reporting service (issue 21) serves the whole country.
     assert counts(page) == {
-        "FR": 3,
-        "FR-ARA": 2,
-        "FR-IDF": 2,
-        "GB": 2,
-        "GB-ENG": 2,
-        "GB-MAN": 2,
-        "US": 2,
-        "US-CA": 1,
-        "US-NY": 1,
+        "FR": 4,
+        "FR-ARA": 3,
+        "FR-IDF": 3,
+        "GB": 3,
+        "GB-ENG": 3,
+        "GB-MAN": 3,
+        "US": 3,
+        "US-CA": 2,
+        "US-NY": 2,
     }
     assert "Serving every country (international, not counted in any region): 1" in page
     # Each country is drawn, with its count in words for screen readers.
     assert page.count('role="img"') == 3
-    assert "France — published services: 3" in page
+    assert "France — published services: 4" in page
 
 
 def test_filters_change_the_gaps(coordinator_client):

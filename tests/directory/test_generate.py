@@ -202,7 +202,7 @@ def test_adds_to_the_demo_without_duplicating_reference_data(demo):
     regions = set(Region.objects.values_list("code", flat=True))
     terms = TaxonomyTerm.objects.count()
     generate(services=30)
-    assert Service.objects.count() == 8 + 30
+    assert Service.objects.count() == 11 + 30
     assert Region.objects.filter(code__iexact="fr-ara-lyon").count() == 1
     assert regions < set(Region.objects.values_list("code", flat=True))
     assert Taxonomy.objects.count() == 4 and TaxonomyTerm.objects.count() == terms

@@ -37,7 +37,7 @@ def fresh(exported):
 def test_dry_run_reports_and_writes_nothing(fresh):
     before = counts()
     out, _err = run(fresh / "hsds", dry_run=True, verbosity=2)
-    assert "service: 8 new, 0 changed, 0 unchanged" in out
+    assert "service: 11 new, 0 changed, 0 unchanged" in out
     assert "name_en: null -> " in out  # per-record field diffs in verbose mode
     assert counts() == before
 
@@ -53,9 +53,9 @@ def test_import_waits_for_a_second_coordinator(fresh, coordinator, second_coordi
     import_job_approve(job=job, by=second_coordinator)
     job.refresh_from_db()
     assert job.status == ImportJob.Status.APPROVED and job.reviewer == second_coordinator
-    assert Service.objects.published().count() == 8
+    assert Service.objects.published().count() == 11
     assert AuditEntry.objects.filter(action="import.approved", actor=second_coordinator).exists()
-    assert AuditEntry.objects.filter(action="import.created", target_model="service").count() == 8
+    assert AuditEntry.objects.filter(action="import.created", target_model="service").count() == 11
 
 
 def test_the_same_file_twice_does_not_queue_a_second_batch(fresh, coordinator):
@@ -80,7 +80,7 @@ def test_publishing_twice_changes_nothing_the_second_time(fresh, coordinator, fo
     before = counts()
     out, _err = run(fresh / form, publish=True, username=coordinator.username)
     assert "Nothing to change" in out
-    assert "service: 0 new, 0 changed, 8 unchanged" in out
+    assert "service: 0 new, 0 changed, 11 unchanged" in out
     assert counts() == before
 
 
@@ -96,7 +96,7 @@ def test_an_edit_in_the_file_changes_only_that_field(exported, coordinator, seco
     services[0]["description"] = "New description from the partner's system."
     (exported / "hsds/services.json").write_text(json.dumps(services), encoding="utf-8")
     out, _err = run(exported / "hsds", username=coordinator.username)
-    assert "service: 0 new, 1 changed, 7 unchanged" in out
+    assert "service: 0 new, 1 changed, 10 unchanged" in out
     job = ImportJob.objects.get()
     item = job.items.get()
     assert item.action == "edit" and set(item.values) == {"description_en"}
@@ -144,7 +144,7 @@ def test_every_language_folder_imports_into_the_same_records(demo, coordinator, 
     french = Service.objects.exclude(name_fr="").first()
     empty_directory()
     publish(folder, coordinator)
-    assert Service.objects.count() == 8
+    assert Service.objects.count() == 11
     copy = Service.objects.get(name_en=french.name_en)
     assert copy.name_fr == french.name_fr
 

@@ -81,7 +81,7 @@ def test_a_bad_row_in_the_middle_leaves_the_directory_unchanged(exported, servic
 def test_duplicate_service_ids_are_refused(exported, services, coordinator):
     services.append(dict(services[0]))
     write(exported / "hsds/services.json", services)
-    refuses(exported / "hsds", coordinator, "Duplicate id", "/8")
+    refuses(exported / "hsds", coordinator, "Duplicate id", "/11")
 
 
 def test_unknown_fields_are_reported_not_dropped_silently(exported, services, coordinator):
@@ -91,7 +91,7 @@ def test_unknown_fields_are_reported_not_dropped_silently(exported, services, co
     _out, err = publish(exported / "hsds", coordinator)
     assert "services.json, /0, favourite_colour: Unknown field: not imported." in err
     assert "services.json, /0, wait_time: HSDS field that Waymark does not keep" in err
-    assert Service.objects.count() == 8
+    assert Service.objects.count() == 11
 
 
 def test_bom_is_accepted(exported, coordinator):
@@ -101,7 +101,7 @@ def test_bom_is_accepted(exported, coordinator):
     services.write_bytes(b"\xef\xbb\xbf" + services.read_bytes())
     publish(exported / "hsds", coordinator)
     assert run(exported / "tabular", dry_run=True)[0]
-    assert Service.objects.count() == 8
+    assert Service.objects.count() == 11
 
 
 def test_latin1_is_refused_with_its_line(exported, coordinator):
@@ -136,7 +136,7 @@ def test_a_zip_datapackage_imports(exported, coordinator, tmp_path):
         for path in (exported / "tabular").iterdir():
             out.write(path, f"tabular/{path.name}")
     publish(archive, coordinator)
-    assert Service.objects.count() == 8
+    assert Service.objects.count() == 11
 
 
 def test_a_broken_zip_is_refused(tmp_path, coordinator, db):
