@@ -1,18 +1,24 @@
-"""Anonymous public pages, kept ready on the server (issue #9); the browser keeps nothing.
+"""Anonymous public pages, kept ready on the server (issues #9, #20); the browser keeps nothing.
 
-A hit costs two cache reads instead of a dozen queries and a template. What may be cached
+A hit costs one cache read instead of a dozen queries and a template. What may be cached
 is narrow on purpose: GET or HEAD, no staff session cookie, a 200 answer that sets no
-cookie. The key holds the language, the path with its query string (hashed), the
-schedule epoch, and a generation that every publication replaces (``purge``):
+cookie. A page is kept under its language and its path with query string (hashed), with
+the generation it was built in; every publication replaces the generation (``purge``):
 
-- the schedule epoch is the last moment at or before now when any listing could have
-  opened or closed: an opening or closing time of any period or exception, or midnight,
-  in any service's time zone. Between two such moments no "open now" and no date on any
-  page can change, so a page stays exact without a timer; at 100 000 services with hours
-  on the hour and half hour, an entry lives up to 30 minutes;
-- the generation makes a publication visible at once: ``purge`` runs from the outbox
-  after the approval commits, and leaves the rate-limit counters alone (a ``clear()``
-  would reset them).
+- an ordinary publication purges *softly* (decision 0014): for ``PUBLIC_PAGE_STALE_SECONDS``
+  a page kept in the previous generation is still served while one worker, holding a
+  short lock (``cache.add``), builds it again after answering; the others keep serving
+  the previous copy, so a publication no longer makes every worker build the same page;
+- a publication that hides or removes something (a service archived or unpublished, a
+  location made confidential, a row deleted) purges *hard*: no page of an earlier
+  generation is served again, and the next visitor waits for a fresh one (SR-5);
+- "open now" is not kept: each contact line's status is a placeholder in the kept page,
+  filled for every answer from the hours of the channels on it
+  (``apps.directory.hours.statuses``), so the clock no longer empties the cache. The kept
+  page is compressed in pieces, the statuses spliced in between as stored deflate blocks:
+  a hit is not compressed again;
+- only what the clock itself decides is keyed by the *schedule epoch* as well (the last
+  moment any listing could have opened or closed): a list filtered by "open now".
 
 Visitors' browsers still get ``Cache-Control: no-store`` (QE-10): the privacy middleware
 sets it on every answer, cached or not. When the cache is down, pages are simply built.
@@ -20,10 +26,12 @@ sets it on every answer, cached or not. When the cache is down, pages are simply
 
 import bisect
 import datetime as dt
-import gzip
 import hashlib
 import re
+import struct
+import time
 import uuid
+import zlib
 from functools import wraps
 from zoneinfo import ZoneInfo
 
@@ -33,8 +41,14 @@ from django.http import HttpResponse
 from django.utils import timezone
 from django.utils.cache import patch_vary_headers
 
+# Holds the generation, and after a soft purge "<generation>~<previous>~<until>": pages of
+# the previous generation may be served until that time (Unix seconds).
 GENERATION_KEY = "public-pages:generation"
-TIMEOUT = 30 * 60  # seconds; a new epoch or generation makes an entry unreachable sooner
+TIMEOUT = 30 * 60  # seconds; a new generation makes an entry unreachable sooner
+# Seconds a worker may take to build a page again before another one tries.
+REBUILD_LOCK_SECONDS = 10
+# Query parameters whose answer depends on the clock (kept per schedule epoch).
+CLOCK_PARAMETERS = ("open_now",)
 BOUNDARIES_KEY = "public-pages:boundaries"
 _ACCEPTS_GZIP = re.compile(r"\bgzip\b")
 # The opening and closing times change only with a publication (a new generation), so
@@ -46,17 +60,42 @@ _epoch_memo: tuple | None = None
 _last_generation: str | None = None
 
 
-def purge() -> None:
-    """Every cached public page becomes stale at once."""
-    cache.set(GENERATION_KEY, uuid.uuid4().hex, None)
+def purge(*, hard: bool = True) -> None:
+    """Every kept public page, search and card becomes stale at once.
+
+    ``hard=False`` (an ordinary publication): for ``PUBLIC_PAGE_STALE_SECONDS`` a page of
+    the generation being replaced may still be served while it is built again. Anything
+    that hides or removes information purges hard (decision 0014)."""
+    new = uuid.uuid4().hex
+    if not hard:
+        previous = _split(cache.get(GENERATION_KEY))[0]
+        if previous is not None:
+            until = int(time.time()) + settings.PUBLIC_PAGE_STALE_SECONDS
+            new = f"{new}~{previous}~{until}"
+    cache.set(GENERATION_KEY, new, None)
+
+
+def _split(state) -> tuple[str | None, str | None, float]:
+    """(generation, previous generation still servable or None, until when)."""
+    if not state:
+        return None, None, 0.0
+    generation, _sep, rest = str(state).partition("~")
+    if not rest:
+        return generation, None, 0.0
+    previous, _sep, until = rest.partition("~")
+    return generation, previous, float(until or 0)
+
+
+def _state() -> str:
+    state = cache.get(GENERATION_KEY)
+    if state is None:
+        cache.add(GENERATION_KEY, uuid.uuid4().hex, None)
+        state = cache.get(GENERATION_KEY, "none")
+    return state
 
 
 def _generation() -> str:
-    generation = cache.get(GENERATION_KEY)
-    if generation is None:
-        cache.add(GENERATION_KEY, uuid.uuid4().hex, None)
-        generation = cache.get(GENERATION_KEY, "none")
-    return generation
+    return _split(_state())[0]
 
 
 def current_generation() -> str:
@@ -119,31 +158,36 @@ def schedule_epoch(now: dt.datetime, generation: str) -> str:
     return epoch
 
 
-def _scope(generation: str) -> str:
+def _scope(generation: str, clock: bool = False) -> str:
+    if not clock:
+        return generation
     return f"{generation}:{schedule_epoch(timezone.now(), generation)}"
 
 
 def scoped(scope: str, name: str) -> str:
-    """The cache key of entry ``name`` in a scope (a generation and a schedule epoch)."""
+    """The cache key of entry ``name`` in a scope (a generation, and a schedule epoch for
+    what the clock decides)."""
     return f"public:{scope}:{name}"
 
 
-def lookup(name: str) -> tuple[str, str, object]:
-    """Entry ``name`` of the current generation and schedule epoch: (scope, key, value).
+def lookup(name: str, *, clock: bool = False) -> tuple[str, str, object]:
+    """Entry ``name`` of the current generation: (scope, key, value). ``clock``: the
+    entry depends on the time of day too (e.g. the services open now), and is kept per
+    schedule epoch.
 
     One cache round trip when nothing was published since this process last looked (the
     generation is read with the entry, never assumed). ``scope`` serves to name related
-    entries of the same generation and epoch (``scoped``), such as result cards.
+    entries of the same generation (``scoped``), such as result cards.
     """
     global _last_generation
     if _last_generation is not None:
-        scope = _scope(_last_generation)
+        scope = _scope(_last_generation, clock)
         key = scoped(scope, name)
         found = cache.get_many([GENERATION_KEY, key])
-        if found.get(GENERATION_KEY) == _last_generation:
+        if _split(found.get(GENERATION_KEY))[0] == _last_generation:
             return scope, key, found.get(key)
     _last_generation = _generation()
-    scope = _scope(_last_generation)
+    scope = _scope(_last_generation, clock)
     key = scoped(scope, name)
     return scope, key, cache.get(key)
 
@@ -154,27 +198,125 @@ def public_page(view):
     @wraps(view)
     def wrapper(request, *args, **kwargs):
         if not _cacheable(request):
-            return view(request, *args, **kwargs)
+            return fill_statuses(view(request, *args, **kwargs))
         path = hashlib.sha256(request.get_full_path().encode()).hexdigest()[:32]
-        _, key, cached = lookup(f"page:{request.LANGUAGE_CODE}:{path}")
-        if cached is not None:
-            compressed, content_type = cached
-            return _replay(request, compressed, content_type)
-        response = view(request, *args, **kwargs)
-        if response.status_code == 200 and not response.streaming and not response.cookies:
-            # Kept compressed: a hit is then sent as it is, without compressing it again.
-            compressed = gzip.compress(response.content, compresslevel=6, mtime=0)
-            cache.set(key, (compressed, response["Content-Type"]), TIMEOUT)
-        return response
+        name = f"page:{request.LANGUAGE_CODE}:{path}"
+        if any(parameter in request.GET for parameter in CLOCK_PARAMETERS):
+            # What the clock decides is kept for its schedule epoch only, never stale.
+            scope, key, kept = lookup(name, clock=True)
+            generation = scope.partition(":")[0]
+            if kept is not None:
+                return _replay(request, kept, generation)
+            return fill_statuses(_build(view, request, args, kwargs, key, generation), generation)
+        key = f"public:{name}"
+        found = cache.get_many([GENERATION_KEY, key])
+        generation, previous, until = _split(found.get(GENERATION_KEY))
+        if generation is None:
+            generation, previous, until = _split(_state())
+        kept = found.get(key)
+        if kept is not None and kept[0] == generation:
+            return _replay(request, kept, generation)
+        if kept is not None and kept[0] == previous and time.time() < until:
+            # Published since: one worker builds the page again after answering; until
+            # then, everyone gets the previous copy (at most until ``until``).
+            response = _replay(request, kept, generation)
+            if cache.add(f"{key}:rebuilding:{generation}", 1, REBUILD_LOCK_SECONDS):
+                response._resource_closers.append(
+                    lambda: _build(view, request, args, kwargs, key, generation)
+                )
+            return response
+        return fill_statuses(_build(view, request, args, kwargs, key, generation), generation)
 
     return wrapper
 
 
-def _replay(request, compressed: bytes, content_type: str) -> HttpResponse:
+def _build(view, request, args, kwargs, key, generation):
+    """The view's answer, kept (with placeholders for the statuses) when it may be."""
+    from django.utils import translation
+
+    with translation.override(request.LANGUAGE_CODE):
+        response = view(request, *args, **kwargs)
+    if response.status_code == 200 and not response.streaming and not response.cookies:
+        cache.set(key, _pieces(response.content, generation, response["Content-Type"]), TIMEOUT)
+    return response
+
+
+# --- "Open now", filled in for each answer ------------------------------------------------
+
+# Written by the ``status_placeholder`` tag where a contact line's status goes.
+STATUS_PLACEHOLDER = "<!--waymark-status:{}-->"
+_PLACEHOLDER = re.compile(rb"<!--waymark-status:(\d+)-->")
+_GZIP_HEADER = b"\x1f\x8b\x08\x00\x00\x00\x00\x00\x00\xff"  # deflate, no name, mtime 0
+_LAST_BLOCK = b"\x03\x00"  # an empty final block
+
+
+def _pieces(content: bytes, generation: str, content_type: str) -> tuple:
+    """What is kept of a page: the text between placeholders, as it is and compressed
+    (each piece a raw deflate stream ending on a byte boundary, so pieces and the
+    statuses between them join into one valid gzip stream), and the channel ids."""
+    parts = _PLACEHOLDER.split(content)
+    texts, ids = parts[0::2], [int(pk) for pk in parts[1::2]]
+    compressed = []
+    for text in texts:
+        compressor = zlib.compressobj(6, zlib.DEFLATED, -15)
+        compressed.append(compressor.compress(text) + compressor.flush(zlib.Z_SYNC_FLUSH))
+    return (generation, content_type, texts, compressed, ids)
+
+
+def _stored(data: bytes) -> bytes:
+    """``data`` as uncompressed deflate blocks (each at most 65 535 bytes)."""
+    blocks = []
+    for start in range(0, len(data), 0xFFFF):
+        chunk = data[start : start + 0xFFFF]
+        blocks.append(b"\x00" + struct.pack("<HH", len(chunk), len(chunk) ^ 0xFFFF) + chunk)
+    return b"".join(blocks)
+
+
+def _assemble(kept: tuple, statuses: dict[int, bytes], compressed: bool) -> bytes:
+    _generation, _type, texts, deflated, ids = kept
+    fills = [statuses.get(pk, b"") for pk in ids]
+    if not compressed:
+        return b"".join(part for pair in zip(texts, [*fills, b""], strict=True) for part in pair)
+    out, crc, size = [_GZIP_HEADER], 0, 0
+    for text, piece, fill in zip(texts, deflated, [*fills, b""], strict=True):
+        out.append(piece)
+        crc, size = zlib.crc32(text, crc), size + len(text)
+        if fill:
+            out.append(_stored(fill))
+            crc, size = zlib.crc32(fill, crc), size + len(fill)
+    out += [_LAST_BLOCK, struct.pack("<II", crc, size & 0xFFFFFFFF)]
+    return b"".join(out)
+
+
+def _statuses(ids, generation: str | None) -> dict[int, bytes]:
+    if not ids:
+        return {}
+    from apps.directory.hours import statuses
+
+    found = statuses(set(ids), timezone.now(), generation)
+    return {pk: html.encode() for pk, html in found.items()}
+
+
+def fill_statuses(response, generation: str | None = None):
+    """Put each contact line's status ("Open now", "Closed now · opens at 09:00") into an
+    answer built with placeholders (``generation`` lets the hours be kept per process)."""
+    if getattr(response, "streaming", True) or "text/html" not in response.get("Content-Type", ""):
+        return response
+    content = response.content
+    ids = [int(pk) for pk in _PLACEHOLDER.findall(content)]
+    if ids:
+        found = _statuses(ids, generation)
+        response.content = _PLACEHOLDER.sub(lambda m: found.get(int(m.group(1)), b""), content)
+    return response
+
+
+def _replay(request, kept: tuple, generation: str) -> HttpResponse:
+    content_type, ids = kept[1], kept[4]
+    statuses = _statuses(ids, generation)
     if _ACCEPTS_GZIP.search(request.headers.get("Accept-Encoding", "")):
-        response = HttpResponse(compressed, content_type=content_type)
+        response = HttpResponse(_assemble(kept, statuses, True), content_type=content_type)
         response["Content-Encoding"] = "gzip"
     else:
-        response = HttpResponse(gzip.decompress(compressed), content_type=content_type)
+        response = HttpResponse(_assemble(kept, statuses, False), content_type=content_type)
     patch_vary_headers(response, ("Accept-Encoding",))
     return response

@@ -15,6 +15,7 @@ from django.utils.translation import gettext as _
 
 from apps.core import pagecache
 from apps.directory.models.organizations import PublicationStatus
+from apps.directory.signals import hard_purge_after_commit, hides_something
 
 from .contact_data import introduces_contact_data
 from .models import AuditEntry, OutboxMessage, Proposal, StaffProfile, Version
@@ -104,14 +105,21 @@ def notify(*, user, template: str, key: str, context: dict) -> None:
     )
 
 
-def purge_public_cache(reason: str) -> None:
+def purge_public_cache(reason: str, *, hard: bool = True) -> None:
+    """Kept public pages are stale. ``hard=False`` for a publication that hides nothing:
+    the previous copy of a page may be served for a few seconds while it is rebuilt
+    (decision 0014); anything else purges hard."""
     # At once, so the next visitor sees the change; and again from the outbox after the
     # commit, in case a visitor re-cached the old page while this transaction was open.
-    pagecache.purge()
+    pagecache.purge(hard=hard)
+    if hard and transaction.get_connection().in_atomic_block:
+        # Also at the commit itself, after any softer purge of the same transaction:
+        # pages built from the state before the commit must never be served after it.
+        transaction.on_commit(hard_purge_after_commit)
     outbox_record(
         kind=OutboxMessage.Kind.CACHE_PURGE,
         key=f"purge:{reason}:{timezone.now().isoformat()}",
-        payload={"reason": reason},
+        payload={"reason": reason, "hard": hard},
     )
 
 
@@ -368,7 +376,18 @@ def proposal_approve(*, proposal, by, comment="") -> Proposal:
         key=f"proposal:{proposal.pk}:approved",
         context={"proposal": proposal.pk},
     )
-    purge_public_cache(f"proposal-{proposal.pk}")
+    # A change that hides, removes or changes contact data is never followed by the
+    # previous copy of a page (SR-5, SR-6); any other is published softly (0014).
+    hides = (
+        removed
+        or proposal.action == Proposal.Action.ARCHIVE
+        or hides_something(instance)
+        or (
+            proposal.action != Proposal.Action.CREATE
+            and bool(coordinator_reasons(spec, proposal.changes, proposal.base))
+        )
+    )
+    purge_public_cache(f"proposal-{proposal.pk}", hard=hides)
     return proposal
 
 
@@ -579,4 +598,4 @@ def service_confirm(*, service, by) -> None:
         old=old,
         new={"assured_date": today.isoformat(), "verify_by": service.verify_by.isoformat()},
     )
-    purge_public_cache(f"verified-{service.pk}")
+    purge_public_cache(f"verified-{service.pk}", hard=False)  # dates only
