@@ -192,6 +192,11 @@ def lookup(name: str, *, clock: bool = False) -> tuple[str, str, object]:
     return scope, key, cache.get(key)
 
 
+def page_name(language: str, full_path: str) -> str:
+    """The name a page is kept under (``public:<name>``; scoped when the clock decides)."""
+    return f"page:{language}:{hashlib.sha256(full_path.encode()).hexdigest()[:32]}"
+
+
 def public_page(view):
     """Serve the view's answer from the server-side cache for anonymous visitors."""
 
@@ -199,8 +204,7 @@ def public_page(view):
     def wrapper(request, *args, **kwargs):
         if not _cacheable(request):
             return fill_statuses(view(request, *args, **kwargs))
-        path = hashlib.sha256(request.get_full_path().encode()).hexdigest()[:32]
-        name = f"page:{request.LANGUAGE_CODE}:{path}"
+        name = page_name(request.LANGUAGE_CODE, request.get_full_path())
         if any(parameter in request.GET for parameter in CLOCK_PARAMETERS):
             # What the clock decides is kept for its schedule epoch only, never stale.
             scope, key, kept = lookup(name, clock=True)
@@ -220,7 +224,7 @@ def public_page(view):
             # Published since: one worker builds the page again after answering; until
             # then, everyone gets the previous copy (at most until ``until``).
             response = _replay(request, kept, generation)
-            if cache.add(f"{key}:rebuilding:{generation}", 1, REBUILD_LOCK_SECONDS):
+            if _claim_rebuild(key, generation):
                 response._resource_closers.append(
                     lambda: _build(view, request, args, kwargs, key, generation)
                 )
@@ -228,6 +232,12 @@ def public_page(view):
         return fill_statuses(_build(view, request, args, kwargs, key, generation), generation)
 
     return wrapper
+
+
+def _claim_rebuild(key: str, generation: str) -> bool:
+    """True for the one worker that builds this page again (a lock that expires, in case
+    that worker dies); False while another one does."""
+    return cache.add(f"{key}:rebuilding:{generation}", 1, REBUILD_LOCK_SECONDS)
 
 
 def _build(view, request, args, kwargs, key, generation):
