@@ -27,6 +27,7 @@ sets it on every answer, cached or not. When the cache is down, pages are simply
 import bisect
 import datetime as dt
 import hashlib
+import logging
 import re
 import struct
 import time
@@ -41,6 +42,7 @@ from django.http import HttpResponse
 from django.utils import timezone
 from django.utils.cache import patch_vary_headers
 
+logger = logging.getLogger(__name__)
 # Holds the generation, and after a soft purge "<generation>~<previous>~<until>": pages of
 # the previous generation may be served until that time (Unix seconds).
 GENERATION_KEY = "public-pages:generation"
@@ -226,7 +228,7 @@ def public_page(view):
             response = _replay(request, kept, generation)
             if _claim_rebuild(key, generation):
                 response._resource_closers.append(
-                    lambda: _build(view, request, args, kwargs, key, generation)
+                    lambda: _rebuild(view, request, args, kwargs, key, generation)
                 )
             return response
         return fill_statuses(_build(view, request, args, kwargs, key, generation), generation)
@@ -238,6 +240,15 @@ def _claim_rebuild(key: str, generation: str) -> bool:
     """True for the one worker that builds this page again (a lock that expires, in case
     that worker dies); False while another one does."""
     return cache.add(f"{key}:rebuilding:{generation}", 1, REBUILD_LOCK_SECONDS)
+
+
+def _rebuild(view, request, args, kwargs, key, generation) -> None:
+    """After the answer was sent: a failure leaves the previous copy (for its bounded
+    time) and the lock (a few seconds), and is logged, never raised into the server."""
+    try:
+        _build(view, request, args, kwargs, key, generation)
+    except Exception:
+        logger.exception("rebuilding a kept page failed")
 
 
 def _build(view, request, args, kwargs, key, generation):
