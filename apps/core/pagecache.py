@@ -182,12 +182,13 @@ def lookup(name: str, *, clock: bool = False) -> tuple[str, str, object]:
     entries of the same generation (``scoped``), such as result cards.
     """
     global _last_generation
-    if _last_generation is not None:
-        scope = _scope(_last_generation, clock)
+    if _last_generation is not None and not clock:
+        scope = _scope(_last_generation)
         key = scoped(scope, name)
         found = cache.get_many([GENERATION_KEY, key])
         if _split(found.get(GENERATION_KEY))[0] == _last_generation:
             return scope, key, found.get(key)
+    # The epoch is found from the generation's hours: read the generation first.
     _last_generation = _generation()
     scope = _scope(_last_generation, clock)
     key = scoped(scope, name)

@@ -300,3 +300,49 @@ def test_pieces_join_into_one_valid_gzip_stream():
     expected = expected.replace(pagecache.STATUS_PLACEHOLDER.format(8).encode(), b"")
     assert gzip.decompress(compressed) == expected
     assert pagecache._assemble(kept, statuses, False) == expected
+
+
+def _approved(service, values, model=Service, instance=None):
+    from apps.curation.models import StaffProfile
+    from apps.curation.services import proposal_approve, proposal_submit
+    from tests.curation.conftest import make_staff
+
+    editor = make_staff("editor", StaffProfile.Role.PARTNER_EDITOR, service.organization)
+    coordinator = make_staff("coordinator", StaffProfile.Role.COORDINATOR)
+    proposal = proposal_submit(by=editor, model=model, instance=instance or service, values=values)
+    proposal_approve(proposal=proposal, by=coordinator)
+
+
+def test_an_approved_edit_that_hides_nothing_is_published_softly(
+    client, demo, settings, monkeypatch
+):
+    from apps.core import pagecache
+
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+    service = Service.objects.get(name="Example National Helpline")
+    page = f"/en/s/{service.pk}/"
+    client.get(page)
+    _approved(service, {"description_en": "A brand new description of this line."})
+    monkeypatch.setattr(pagecache, "_claim_rebuild", lambda key, generation: False)
+    assert "brand new description" not in client.get(page).content.decode()
+    monkeypatch.undo()
+    client.get(page)  # answered with the previous copy, then built again
+    assert "brand new description" in client.get(page).content.decode()
+
+
+def test_an_approved_number_change_is_never_followed_by_the_old_number(
+    client, demo, settings, monkeypatch
+):
+    from apps.core import pagecache
+
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+    service = Service.objects.get(name="Example National Helpline")
+    channel = service.channels.filter(kind="voice").first()
+    old = channel.number
+    page = f"/en/s/{service.pk}/"
+    assert old in client.get(page).content.decode()
+    monkeypatch.setattr(pagecache, "_claim_rebuild", lambda key, generation: False)
+    _approved(service, {"number": "+33199001234"}, model=Channel, instance=channel)
+    answer = client.get(page).content.decode()
+    assert old not in answer
+    assert "+33199001234" in answer
