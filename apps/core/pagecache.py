@@ -43,9 +43,10 @@ from django.utils import timezone
 from django.utils.cache import patch_vary_headers
 
 logger = logging.getLogger(__name__)
-# Holds the generation, and after a soft purge "<generation>~<previous>~<until>": pages of
-# the previous generation may be served until that time (Unix seconds).
+# Holds the generation, and after soft purges "<generation>~<earlier>~<until>~…": pages of
+# an earlier generation may be served until its time (Unix seconds).
 GENERATION_KEY = "public-pages:generation"
+MAX_SERVABLE = 20  # earlier generations remembered (a burst of purges in a few seconds)
 TIMEOUT = 30 * 60  # seconds; a new generation makes an entry unreachable sooner
 # Seconds a worker may take to build a page again before another one tries.
 REBUILD_LOCK_SECONDS = 10
@@ -70,22 +71,25 @@ def purge(*, hard: bool = True) -> None:
     that hides or removes information purges hard (decision 0014)."""
     new = uuid.uuid4().hex
     if not hard:
-        previous = _split(cache.get(GENERATION_KEY))[0]
-        if previous is not None:
-            until = int(time.time()) + settings.PUBLIC_PAGE_STALE_SECONDS
-            new = f"{new}~{previous}~{until}"
+        # One approval saves several rows, each purging: every generation replaced in
+        # the last seconds stays servable until its own deadline (replaced + the bound).
+        now = time.time()
+        current, servable = _split(cache.get(GENERATION_KEY))
+        if current is not None:
+            servable = {current: now + settings.PUBLIC_PAGE_STALE_SECONDS} | {
+                generation: until for generation, until in servable.items() if until > now
+            }
+            kept = list(servable.items())[:MAX_SERVABLE]
+            new += "".join(f"~{generation}~{until:.0f}" for generation, until in kept)
     cache.set(GENERATION_KEY, new, None)
 
 
-def _split(state) -> tuple[str | None, str | None, float]:
-    """(generation, previous generation still servable or None, until when)."""
+def _split(state) -> tuple[str | None, dict[str, float]]:
+    """(generation, {an earlier generation still servable: until when})."""
     if not state:
-        return None, None, 0.0
-    generation, _sep, rest = str(state).partition("~")
-    if not rest:
-        return generation, None, 0.0
-    previous, _sep, until = rest.partition("~")
-    return generation, previous, float(until or 0)
+        return None, {}
+    generation, *rest = str(state).split("~")
+    return generation, {rest[i]: float(rest[i + 1]) for i in range(0, len(rest) - 1, 2)}
 
 
 def _state() -> str:
@@ -217,15 +221,15 @@ def public_page(view):
             return fill_statuses(_build(view, request, args, kwargs, key, generation), generation)
         key = f"public:{name}"
         found = cache.get_many([GENERATION_KEY, key])
-        generation, previous, until = _split(found.get(GENERATION_KEY))
+        generation, servable = _split(found.get(GENERATION_KEY))
         if generation is None:
-            generation, previous, until = _split(_state())
+            generation, servable = _split(_state())
         kept = found.get(key)
         if kept is not None and kept[0] == generation:
             return _replay(request, kept, generation)
-        if kept is not None and kept[0] == previous and time.time() < until:
+        if kept is not None and time.time() < servable.get(kept[0], 0):
             # Published since: one worker builds the page again after answering; until
-            # then, everyone gets the previous copy (at most until ``until``).
+            # then, everyone gets the previous copy (for a bounded time).
             response = _replay(request, kept, generation)
             if _claim_rebuild(key, generation):
                 response._resource_closers.append(

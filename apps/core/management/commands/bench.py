@@ -149,8 +149,8 @@ class Command(BaseCommand):
 
         paths = [path for _method, path, _body in scenario.requests if path.startswith("/en/")]
         timings = {}
-        for kind, hard in (("ordinary publication", False), ("hiding publication", True)):
-            self.stdout.write(f"  first render after an {kind}: {len(paths)} pages …")
+        for kind, hard in (("an ordinary publication", False), ("a hiding publication", True)):
+            self.stdout.write(f"  first render after {kind}: {len(paths)} pages …")
             values = []
             for path in paths:
                 bench.fetch(server.url(path))  # kept before the publication
