@@ -75,6 +75,8 @@ class Result:
     cpu_web: float | None = None
     cpu_db: float | None = None
     notes: list = field(default_factory=list)
+    # Why the scenario could not run at all ("" when it ran).
+    aborted: str = ""
 
     @property
     def throughput(self) -> float:
@@ -98,6 +100,8 @@ class Result:
     @property
     def failure(self) -> str:
         """Why this scenario cannot be trusted ("" when it can)."""
+        if self.aborted:
+            return self.aborted
         if self.requests == 0:
             return "no answers at all"
         expected = set(self.scenario.expect) | ({200} if self.scenario.follow else set())

@@ -114,7 +114,13 @@ class Command(BaseCommand):
         Entries that depend on the clock (the schedule epoch) could be emptied between
         the warm-up and the run: if the epoch changed meanwhile, the scenario runs again."""
         epoch = _epoch()
-        self.warm(server, scenario)
+        try:
+            self.warm(server, scenario)
+        except (CommandError, OSError) as error:
+            # Reported as a failed scenario; the others still run.
+            self.stderr.write(f"    {scenario.name}: the warm-up failed: {error}")
+            bench.wait_until_idle(meter.busy)
+            return bench.Result(scenario, aborted=f"the warm-up failed: {error}")
         bench.wait_until_idle(meter.busy)
         if scenario.before:
             scenario.before()
