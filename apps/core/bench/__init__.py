@@ -57,6 +57,11 @@ class Scenario:
     # How many different requests there are, when each should be made once only.
     count: int = 0
 
+    @property
+    def slug(self) -> str:
+        """The name without spaces or commas, for ``--only``: "search-new"."""
+        return re.sub(r"[^a-z0-9+/]+", "-", self.name.lower()).strip("-/")
+
 
 @dataclass
 class Result:

@@ -38,7 +38,11 @@ class Command(BaseCommand):
             help="Serve another checkout (e.g. a worktree of an older commit) to compare.",
         )
         parser.add_argument("--label", default="", help="A name for this run in the report.")
-        parser.add_argument("--only", default="", help="Comma-separated scenario names.")
+        parser.add_argument(
+            "--only",
+            default="",
+            help="Comma-separated names or slugs (search-new, region-after-a-publication).",
+        )
 
     def handle(self, *args, **options):
         try:
@@ -68,7 +72,7 @@ class Command(BaseCommand):
         scenarios = self.scenarios()
         if options["only"]:
             wanted = set(options["only"].split(","))
-            scenarios = [s for s in scenarios if s.name in wanted or s.name == "trivial"]
+            scenarios = [s for s in scenarios if wanted & {s.name, s.slug} or s.name == "trivial"]
         _flush_cache(redis_url)
         connection.close()  # the bench's own backend stays out of the database's CPU
         results, weights, first_renders = [], {}, {}
