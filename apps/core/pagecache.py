@@ -14,9 +14,8 @@ the generation it was built in; every publication replaces the generation (``pur
   generation is served again, and the next visitor waits for a fresh one (SR-5);
 - "open now" is not kept: each contact line's status is a placeholder in the kept page,
   filled for every answer from the hours of the channels on it
-  (``apps.directory.hours.statuses``), so the clock no longer empties the cache. The kept
-  page is compressed in pieces, the statuses spliced in between as stored deflate blocks:
-  a hit is not compressed again;
+  (``apps.directory.hours.statuses``, worked out once per process and schedule epoch),
+  so the clock no longer empties the cache;
 - only what the clock itself decides is keyed by the *schedule epoch* as well (the last
   moment any listing could have opened or closed): a list filtered by "open now".
 
@@ -29,7 +28,6 @@ import datetime as dt
 import hashlib
 import logging
 import re
-import struct
 import time
 import uuid
 import zlib
@@ -53,7 +51,6 @@ REBUILD_LOCK_SECONDS = 10
 # Query parameters whose answer depends on the clock (kept per schedule epoch).
 CLOCK_PARAMETERS = ("open_now",)
 BOUNDARIES_KEY = "public-pages:boundaries"
-_ACCEPTS_GZIP = re.compile(r"\bgzip\b")
 # The opening and closing times change only with a publication (a new generation), so
 # each process keeps the latest list it read, saving a cache round trip per request.
 _local_boundaries: dict[str, tuple] = {}
@@ -61,6 +58,8 @@ _local_boundaries: dict[str, tuple] = {}
 _epoch_memo: tuple | None = None
 # The generation this process saw last: read again with every page, in the same trip.
 _last_generation: str | None = None
+# Statuses worked out in this process for one (generation, schedule epoch, language).
+_status_memo: dict = {}
 
 
 def purge(*, hard: bool = True) -> None:
@@ -272,55 +271,46 @@ def _build(view, request, args, kwargs, key, generation):
 # Written by the ``status_placeholder`` tag where a contact line's status goes.
 STATUS_PLACEHOLDER = "<!--waymark-status:{}-->"
 _PLACEHOLDER = re.compile(rb"<!--waymark-status:(\d+)-->")
-_GZIP_HEADER = b"\x1f\x8b\x08\x00\x00\x00\x00\x00\x00\xff"  # deflate, no name, mtime 0
-_LAST_BLOCK = b"\x03\x00"  # an empty final block
 
 
 def _pieces(content: bytes, generation: str, content_type: str) -> tuple:
-    """What is kept of a page: the text between placeholders, as it is and compressed
-    (each piece a raw deflate stream ending on a byte boundary, so pieces and the
-    statuses between them join into one valid gzip stream), and the channel ids."""
-    parts = _PLACEHOLDER.split(content)
-    texts, ids = parts[0::2], [int(pk) for pk in parts[1::2]]
-    compressed = []
-    for text in texts:
-        compressor = zlib.compressobj(6, zlib.DEFLATED, -15)
-        compressed.append(compressor.compress(text) + compressor.flush(zlib.Z_SYNC_FLUSH))
-    return (generation, content_type, texts, compressed, ids)
+    """What is kept of a page: its HTML with placeholders (compressed for the cache's
+    sake) and the ids of the channels whose statuses go there."""
+    ids = [int(pk) for pk in _PLACEHOLDER.findall(content)]
+    return (generation, content_type, zlib.compress(content, 6), ids)
 
 
-def _stored(data: bytes) -> bytes:
-    """``data`` as uncompressed deflate blocks (each at most 65 535 bytes)."""
-    blocks = []
-    for start in range(0, len(data), 0xFFFF):
-        chunk = data[start : start + 0xFFFF]
-        blocks.append(b"\x00" + struct.pack("<HH", len(chunk), len(chunk) ^ 0xFFFF) + chunk)
-    return b"".join(blocks)
-
-
-def _assemble(kept: tuple, statuses: dict[int, bytes], compressed: bool) -> bytes:
-    _generation, _type, texts, deflated, ids = kept
-    fills = [statuses.get(pk, b"") for pk in ids]
-    if not compressed:
-        return b"".join(part for pair in zip(texts, [*fills, b""], strict=True) for part in pair)
-    out, crc, size = [_GZIP_HEADER], 0, 0
-    for text, piece, fill in zip(texts, deflated, [*fills, b""], strict=True):
-        out.append(piece)
-        crc, size = zlib.crc32(text, crc), size + len(text)
-        if fill:
-            out.append(_stored(fill))
-            crc, size = zlib.crc32(fill, crc), size + len(fill)
-    out += [_LAST_BLOCK, struct.pack("<II", crc, size & 0xFFFFFFFF)]
-    return b"".join(out)
+def _assemble(kept: tuple, statuses: dict[int, bytes]) -> bytes:
+    """The kept page with each placeholder replaced by its status (or nothing)."""
+    html = zlib.decompress(kept[2])
+    if not kept[3]:
+        return html
+    return _PLACEHOLDER.sub(lambda m: statuses.get(int(m.group(1)), b""), html)
 
 
 def _statuses(ids, generation: str | None) -> dict[int, bytes]:
     if not ids:
         return {}
+    from django.utils import translation
+
     from apps.directory.hours import statuses
 
-    found = statuses(set(ids), timezone.now(), generation)
-    return {pk: html.encode() for pk, html in found.items()}
+    now = timezone.now()
+    if generation in (None, "none"):
+        return {pk: html.encode() for pk, html in statuses(set(ids), now, None).items()}
+    # No status changes between two openings or closings anywhere (the schedule epoch):
+    # each worker works them out once per epoch and language.
+    scope = (generation, schedule_epoch(now, generation), translation.get_language())
+    if _status_memo.get("scope") != scope:
+        _status_memo.clear()
+        _status_memo.update(scope=scope, found={}, asked=set())
+    found, asked = _status_memo["found"], _status_memo["asked"]
+    missing = set(ids) - asked
+    if missing:
+        fresh = statuses(missing, now, generation)
+        found.update((pk, html.encode()) for pk, html in fresh.items())
+        asked.update(missing)
+    return found
 
 
 def fill_statuses(response, generation: str | None = None):
@@ -337,12 +327,8 @@ def fill_statuses(response, generation: str | None = None):
 
 
 def _replay(request, kept: tuple, generation: str) -> HttpResponse:
-    content_type, ids = kept[1], kept[4]
-    statuses = _statuses(ids, generation)
-    if _ACCEPTS_GZIP.search(request.headers.get("Accept-Encoding", "")):
-        response = HttpResponse(_assemble(kept, statuses, True), content_type=content_type)
-        response["Content-Encoding"] = "gzip"
-    else:
-        response = HttpResponse(_assemble(kept, statuses, False), content_type=content_type)
+    """The kept page, its statuses filled in (GZipMiddleware compresses it: a page split
+    around its statuses and compressed in pieces came out three times larger)."""
+    response = HttpResponse(_assemble(kept, _statuses(kept[3], generation)), content_type=kept[1])
     patch_vary_headers(response, ("Accept-Encoding",))
     return response
