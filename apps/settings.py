@@ -150,6 +150,9 @@ else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 # Anonymous public pages and searches are kept on the server (apps/core/pagecache.py).
 PUBLIC_PAGE_CACHE = env_bool("WAYMARK_PUBLIC_PAGE_CACHE", True)
+# After an ordinary publication, the previous copy of a page may be served for at most
+# this many seconds while one worker builds it again (decision 0014).
+PUBLIC_PAGE_STALE_SECONDS = env_int("WAYMARK_PUBLIC_PAGE_STALE_SECONDS", 30, minimum=0)
 # Requests per client and window to the HSDS API.
 HSDS_API_RATE_LIMIT = env_int("HSDS_API_RATE_LIMIT", 120, minimum=1)
 HSDS_API_RATE_WINDOW = env_int("HSDS_API_RATE_WINDOW", 60, minimum=1)

@@ -1,22 +1,28 @@
-"""Anonymous public pages, kept ready on the server (issue #9); the browser keeps nothing.
+"""Anonymous public pages, kept ready on the server (issues #9, #20); the browser keeps nothing.
 
-A hit costs two cache reads instead of a dozen queries and a template. What may be cached
+A hit costs one cache read instead of a dozen queries and a template. What may be cached
 is narrow on purpose: GET or HEAD, no staff session cookie, a 200 answer that sets no
-cookie. The key holds the language, the path with its query string (hashed), the
-schedule epoch, the UTC hour, and a generation that every publication replaces
-(``purge``):
+cookie. A page is kept under its language and its path with query string (hashed), with
+the generation it was built in; every publication replaces the generation (``purge``):
 
-- the schedule epoch is the last moment at or before now when any listing could have
-  opened or closed: an opening or closing time of any period or exception, or midnight,
-  in any service's time zone. Between two such moments no "open now" and no date on any
-  page can change, so a page stays exact without a timer; at 100 000 services with hours
-  on the hour and half hour, an entry lives up to 30 minutes;
-- the current UTC hour: no entry outlives the hour it was built in, so "updated N hours
-  ago" and "not updated recently" on a shelter's space can be worked out for the whole
-  hour (apps/directory/capacity.py);
-- the generation makes a publication visible at once: ``purge`` runs from the outbox
-  after the approval commits, and leaves the rate-limit counters alone (a ``clear()``
-  would reset them).
+- an ordinary publication purges *softly* (decision 0014): for ``PUBLIC_PAGE_STALE_SECONDS``
+  a page kept in the previous generation is still served while one worker, holding a
+  short lock (``cache.add``), builds it again after answering; the others keep serving
+  the previous copy, so a publication no longer makes every worker build the same page;
+- a publication that hides or removes something (a service archived or unpublished, a
+  location made confidential, a row deleted) purges *hard*: no page of an earlier
+  generation is served again, and the next visitor waits for a fresh one (SR-5);
+- "open now" is not kept: each contact line's status is a placeholder in the kept page,
+  filled for every answer from the hours of the channels on it
+  (``apps.directory.hours.statuses``, worked out once per process and schedule epoch),
+  so the clock no longer empties the cache;
+- a kept page also notes the UTC hour it was built in: the space a shelter has ("updated N
+  hours ago", "not updated recently") is worked out for that whole hour
+  (apps/directory/capacity.py). In a new hour a page is rebuilt the same soft way, by one
+  worker, the others serving the previous hour's copy for ``PUBLIC_PAGE_STALE_SECONDS``
+  at most;
+- only what the clock itself decides is keyed by the *schedule epoch* as well (the last
+  moment any listing could have opened or closed): a list filtered by "open now".
 
 Visitors' browsers still get ``Cache-Control: no-store`` (QE-10): the privacy middleware
 sets it on every answer, cached or not. When the cache is down, pages are simply built.
@@ -24,10 +30,12 @@ sets it on every answer, cached or not. When the cache is down, pages are simply
 
 import bisect
 import datetime as dt
-import gzip
 import hashlib
+import logging
 import re
+import time
 import uuid
+import zlib
 from functools import wraps
 from zoneinfo import ZoneInfo
 
@@ -37,10 +45,17 @@ from django.http import HttpResponse
 from django.utils import timezone
 from django.utils.cache import patch_vary_headers
 
+logger = logging.getLogger(__name__)
+# Holds the generation, and after soft purges "<generation>~<earlier>~<until>~…": pages of
+# an earlier generation may be served until its time (Unix seconds).
 GENERATION_KEY = "public-pages:generation"
-TIMEOUT = 30 * 60  # seconds; a new epoch or generation makes an entry unreachable sooner
+MAX_SERVABLE = 20  # earlier generations remembered (a burst of purges in a few seconds)
+TIMEOUT = 30 * 60  # seconds; a new generation makes an entry unreachable sooner
+# Seconds a worker may take to build a page again before another one tries.
+REBUILD_LOCK_SECONDS = 10
+# Query parameters whose answer depends on the clock (kept per schedule epoch).
+CLOCK_PARAMETERS = ("open_now",)
 BOUNDARIES_KEY = "public-pages:boundaries"
-_ACCEPTS_GZIP = re.compile(r"\bgzip\b")
 # The opening and closing times change only with a publication (a new generation), so
 # each process keeps the latest list it read, saving a cache round trip per request.
 _local_boundaries: dict[str, tuple] = {}
@@ -48,19 +63,49 @@ _local_boundaries: dict[str, tuple] = {}
 _epoch_memo: tuple | None = None
 # The generation this process saw last: read again with every page, in the same trip.
 _last_generation: str | None = None
+# Statuses worked out in this process for one (generation, minute, language).
+_status_memo: dict = {}
 
 
-def purge() -> None:
-    """Every cached public page becomes stale at once."""
-    cache.set(GENERATION_KEY, uuid.uuid4().hex, None)
+def purge(*, hard: bool = True) -> None:
+    """Every kept public page, search and card becomes stale at once.
+
+    ``hard=False`` (an ordinary publication): for ``PUBLIC_PAGE_STALE_SECONDS`` a page of
+    the generation being replaced may still be served while it is built again. Anything
+    that hides or removes information purges hard (decision 0014)."""
+    new = uuid.uuid4().hex
+    if not hard:
+        # One approval saves several rows, each purging: every generation replaced in
+        # the last seconds stays servable until its own deadline (replaced + the bound).
+        now = time.time()
+        current, servable = _split(cache.get(GENERATION_KEY))
+        if current is not None:
+            servable = {current: now + settings.PUBLIC_PAGE_STALE_SECONDS} | {
+                generation: until for generation, until in servable.items() if until > now
+            }
+            kept = list(servable.items())[:MAX_SERVABLE]
+            new += "".join(f"~{generation}~{until:.0f}" for generation, until in kept)
+    cache.set(GENERATION_KEY, new, None)
+
+
+def _split(state) -> tuple[str | None, dict[str, float]]:
+    """(generation, {an earlier generation still servable: until when})."""
+    if not state:
+        return None, {}
+    generation, *rest = str(state).split("~")
+    return generation, {rest[i]: float(rest[i + 1]) for i in range(0, len(rest) - 1, 2)}
+
+
+def _state() -> str:
+    state = cache.get(GENERATION_KEY)
+    if state is None:
+        cache.add(GENERATION_KEY, uuid.uuid4().hex, None)
+        state = cache.get(GENERATION_KEY, "none")
+    return state
 
 
 def _generation() -> str:
-    generation = cache.get(GENERATION_KEY)
-    if generation is None:
-        cache.add(GENERATION_KEY, uuid.uuid4().hex, None)
-        generation = cache.get(GENERATION_KEY, "none")
-    return generation
+    return _split(_state())[0]
 
 
 def current_generation() -> str:
@@ -123,38 +168,49 @@ def schedule_epoch(now: dt.datetime, generation: str) -> str:
     return epoch
 
 
-def _scope(generation: str) -> str:
-    now = timezone.now()
-    # The UTC hour too: no kept page outlives the hour it was built in, which is what the
-    # capacity clock ("updated N hours ago", "not updated recently") counts on
-    # (apps/directory/capacity.py).
-    hour = now.astimezone(dt.UTC).strftime("%Y%m%d%H")
-    return f"{generation}:{schedule_epoch(now, generation)}:{hour}"
+def _scope(generation: str, clock: bool = False) -> str:
+    if not clock:
+        return generation
+    return f"{generation}:{schedule_epoch(timezone.now(), generation)}"
+
+
+def _hour(now: float | None = None) -> int:
+    """The UTC hour (as hours since the epoch) a kept page was built in (the capacity clock)."""
+    return int((time.time() if now is None else now) // 3600)
 
 
 def scoped(scope: str, name: str) -> str:
-    """The cache key of entry ``name`` in a scope (a generation and a schedule epoch)."""
+    """The cache key of entry ``name`` in a scope (a generation, and a schedule epoch for
+    what the clock decides)."""
     return f"public:{scope}:{name}"
 
 
-def lookup(name: str) -> tuple[str, str, object]:
-    """Entry ``name`` of the current generation and schedule epoch: (scope, key, value).
+def lookup(name: str, *, clock: bool = False) -> tuple[str, str, object]:
+    """Entry ``name`` of the current generation: (scope, key, value). ``clock``: the
+    entry depends on the time of day too (e.g. the services open now), and is kept per
+    schedule epoch.
 
     One cache round trip when nothing was published since this process last looked (the
     generation is read with the entry, never assumed). ``scope`` serves to name related
-    entries of the same generation and epoch (``scoped``), such as result cards.
+    entries of the same generation (``scoped``), such as result cards.
     """
     global _last_generation
-    if _last_generation is not None:
+    if _last_generation is not None and not clock:
         scope = _scope(_last_generation)
         key = scoped(scope, name)
         found = cache.get_many([GENERATION_KEY, key])
-        if found.get(GENERATION_KEY) == _last_generation:
+        if _split(found.get(GENERATION_KEY))[0] == _last_generation:
             return scope, key, found.get(key)
+    # The epoch is found from the generation's hours: read the generation first.
     _last_generation = _generation()
-    scope = _scope(_last_generation)
+    scope = _scope(_last_generation, clock)
     key = scoped(scope, name)
     return scope, key, cache.get(key)
+
+
+def page_name(language: str, full_path: str) -> str:
+    """The name a page is kept under (``public:<name>``; scoped when the clock decides)."""
+    return f"page:{language}:{hashlib.sha256(full_path.encode()).hexdigest()[:32]}"
 
 
 def public_page(view):
@@ -163,27 +219,137 @@ def public_page(view):
     @wraps(view)
     def wrapper(request, *args, **kwargs):
         if not _cacheable(request):
-            return view(request, *args, **kwargs)
-        path = hashlib.sha256(request.get_full_path().encode()).hexdigest()[:32]
-        _, key, cached = lookup(f"page:{request.LANGUAGE_CODE}:{path}")
-        if cached is not None:
-            compressed, content_type = cached
-            return _replay(request, compressed, content_type)
-        response = view(request, *args, **kwargs)
-        if response.status_code == 200 and not response.streaming and not response.cookies:
-            # Kept compressed: a hit is then sent as it is, without compressing it again.
-            compressed = gzip.compress(response.content, compresslevel=6, mtime=0)
-            cache.set(key, (compressed, response["Content-Type"]), TIMEOUT)
-        return response
+            return fill_statuses(view(request, *args, **kwargs))
+        name = page_name(request.LANGUAGE_CODE, request.get_full_path())
+        if any(parameter in request.GET for parameter in CLOCK_PARAMETERS):
+            # What the clock decides is kept for its schedule epoch only, never stale.
+            scope, key, kept = lookup(name, clock=True)
+            generation = scope.partition(":")[0]
+            if kept is not None:
+                return _replay(request, kept, generation)
+            return fill_statuses(_build(view, request, args, kwargs, key, generation), generation)
+        key = f"public:{name}"
+        found = cache.get_many([GENERATION_KEY, key])
+        generation, servable = _split(found.get(GENERATION_KEY))
+        if generation is None:
+            generation, servable = _split(_state())
+        kept = found.get(key)
+        now = time.time()
+        this_hour = kept is not None and kept[4] == _hour(now)
+        if kept is not None and kept[0] == generation and this_hour:
+            return _replay(request, kept, generation)
+        if kept is not None and (
+            now < servable.get(kept[0], 0)
+            # Built last hour, in this generation: refreshed like a soft purge.
+            or (
+                kept[0] == generation
+                and now < _hour(now) * 3600 + settings.PUBLIC_PAGE_STALE_SECONDS
+            )
+        ):
+            # Published since: one worker builds the page again after answering; until
+            # then, everyone gets the previous copy (for a bounded time).
+            response = _replay(request, kept, generation)
+            if _claim_rebuild(key, generation):
+                response._resource_closers.append(
+                    lambda: _rebuild(view, request, args, kwargs, key, generation)
+                )
+            return response
+        return fill_statuses(_build(view, request, args, kwargs, key, generation), generation)
 
     return wrapper
 
 
-def _replay(request, compressed: bytes, content_type: str) -> HttpResponse:
-    if _ACCEPTS_GZIP.search(request.headers.get("Accept-Encoding", "")):
-        response = HttpResponse(compressed, content_type=content_type)
-        response["Content-Encoding"] = "gzip"
-    else:
-        response = HttpResponse(gzip.decompress(compressed), content_type=content_type)
+def _claim_rebuild(key: str, generation: str) -> bool:
+    """True for the one worker that builds this page again (a lock that expires, in case
+    that worker dies); False while another one does."""
+    return cache.add(f"{key}:rebuilding:{generation}", 1, REBUILD_LOCK_SECONDS)
+
+
+def _rebuild(view, request, args, kwargs, key, generation) -> None:
+    """After the answer was sent: a failure leaves the previous copy (for its bounded
+    time) and the lock (a few seconds), and is logged, never raised into the server."""
+    try:
+        _build(view, request, args, kwargs, key, generation)
+    except Exception:
+        logger.exception("rebuilding a kept page failed")
+
+
+def _build(view, request, args, kwargs, key, generation):
+    """The view's answer, kept (with placeholders for the statuses) when it may be."""
+    from django.utils import translation
+
+    with translation.override(request.LANGUAGE_CODE):
+        response = view(request, *args, **kwargs)
+    if response.status_code == 200 and not response.streaming and not response.cookies:
+        cache.set(key, _pieces(response.content, generation, response["Content-Type"]), TIMEOUT)
+    return response
+
+
+# --- "Open now", filled in for each answer ------------------------------------------------
+
+# Written by the ``status_placeholder`` tag where a contact line's status goes.
+STATUS_PLACEHOLDER = "<!--waymark-status:{}-->"
+_PLACEHOLDER = re.compile(rb"<!--waymark-status:(\d+)-->")
+
+
+def _pieces(content: bytes, generation: str, content_type: str) -> tuple:
+    """What is kept of a page: its HTML with placeholders (compressed for the cache's
+    sake) and the ids of the channels whose statuses go there."""
+    ids = [int(pk) for pk in _PLACEHOLDER.findall(content)]
+    return (generation, content_type, zlib.compress(content, 6), ids, _hour())
+
+
+def _assemble(kept: tuple, statuses: dict[int, bytes]) -> bytes:
+    """The kept page with each placeholder replaced by its status (or nothing)."""
+    html = zlib.decompress(kept[2])
+    if not kept[3]:
+        return html
+    return _PLACEHOLDER.sub(lambda m: statuses.get(int(m.group(1)), b""), html)
+
+
+def _statuses(ids, generation: str | None) -> dict[int, bytes]:
+    if not ids:
+        return {}
+    from django.utils import translation
+
+    from apps.directory.hours import statuses
+
+    now = timezone.now()
+    if generation in (None, "none"):
+        return {pk: html.encode() for pk, html in statuses(set(ids), now, None).items()}
+    # Opening and closing times are whole minutes (the hours form takes HH:MM): each
+    # worker works a status out once per minute, generation and language. (Keyed by the
+    # schedule epoch instead, each new generation cost every worker the three queries
+    # over all hours that find it: 300-400 ms at 100 000 services.)
+    scope = (generation, now.replace(second=0, microsecond=0), translation.get_language())
+    if _status_memo.get("scope") != scope:
+        _status_memo.clear()
+        _status_memo.update(scope=scope, found={}, asked=set())
+    found, asked = _status_memo["found"], _status_memo["asked"]
+    missing = set(ids) - asked
+    if missing:
+        fresh = statuses(missing, now, generation)
+        found.update((pk, html.encode()) for pk, html in fresh.items())
+        asked.update(missing)
+    return found
+
+
+def fill_statuses(response, generation: str | None = None):
+    """Put each contact line's status ("Open now", "Closed now · opens at 09:00") into an
+    answer built with placeholders (``generation`` lets the hours be kept per process)."""
+    if getattr(response, "streaming", True) or "text/html" not in response.get("Content-Type", ""):
+        return response
+    content = response.content
+    ids = [int(pk) for pk in _PLACEHOLDER.findall(content)]
+    if ids:
+        found = _statuses(ids, generation)
+        response.content = _PLACEHOLDER.sub(lambda m: found.get(int(m.group(1)), b""), content)
+    return response
+
+
+def _replay(request, kept: tuple, generation: str) -> HttpResponse:
+    """The kept page, its statuses filled in (GZipMiddleware compresses it: a page split
+    around its statuses and compressed in pieces came out three times larger)."""
+    response = HttpResponse(_assemble(kept, _statuses(kept[3], generation)), content_type=kept[1])
     patch_vary_headers(response, ("Accept-Encoding",))
     return response

@@ -15,6 +15,7 @@ from django.utils.translation import gettext as _
 
 from apps.core import pagecache
 from apps.directory.models.organizations import PublicationStatus
+from apps.directory.signals import hard_purge_after_commit, hides_something
 
 from .contact_data import introduces_contact_data
 from .models import AuditEntry, OutboxMessage, Proposal, StaffProfile, Version
@@ -105,17 +106,24 @@ def notify(*, user, template: str, key: str, context: dict) -> None:
     )
 
 
-def purge_public_cache(reason: str) -> None:
+def purge_public_cache(reason: str, *, hard: bool = True) -> None:
+    """Kept public pages are stale. ``hard=False`` for a publication that hides nothing:
+    the previous copy of a page may be served for a few seconds while it is rebuilt
+    (decision 0014); anything else purges hard."""
     from apps.interchange.hsds.stored import changed
 
     changed()  # the stored HSDS documents, in this transaction (apps/interchange/hsds/stored.py)
     # At once, so the next visitor sees the change; and again from the outbox after the
     # commit, in case a visitor re-cached the old page while this transaction was open.
-    pagecache.purge()
+    pagecache.purge(hard=hard)
+    if hard and transaction.get_connection().in_atomic_block:
+        # Also at the commit itself, after any softer purge of the same transaction:
+        # pages built from the state before the commit must never be served after it.
+        transaction.on_commit(hard_purge_after_commit)
     outbox_record(
         kind=OutboxMessage.Kind.CACHE_PURGE,
         key=f"purge:{reason}:{timezone.now().isoformat()}",
-        payload={"reason": reason},
+        payload={"reason": reason, "hard": hard},
     )
 
 
@@ -372,7 +380,18 @@ def proposal_approve(*, proposal, by, comment="") -> Proposal:
         key=f"proposal:{proposal.pk}:approved",
         context={"proposal": proposal.pk},
     )
-    purge_public_cache(f"proposal-{proposal.pk}")
+    # A change that hides, removes or changes contact data is never followed by the
+    # previous copy of a page (SR-5, SR-6); any other is published softly (0014).
+    hides = (
+        removed
+        or proposal.action == Proposal.Action.ARCHIVE
+        or hides_something(instance)
+        or (
+            proposal.action != Proposal.Action.CREATE
+            and bool(coordinator_reasons(spec, proposal.changes, proposal.base))
+        )
+    )
+    purge_public_cache(f"proposal-{proposal.pk}", hard=hides)
     return proposal
 
 
@@ -583,7 +602,7 @@ def service_confirm(*, service, by) -> None:
         old=old,
         new={"assured_date": today.isoformat(), "verify_by": service.verify_by.isoformat()},
     )
-    purge_public_cache(f"verified-{service.pk}")
+    purge_public_cache(f"verified-{service.pk}", hard=False)  # dates only
 
 
 # --- space available and priority lines (issue 21) ------------------------------------
@@ -631,7 +650,8 @@ def capacity_set(*, by, service_id, status: str, shown_version: str) -> None:
         old=old,
         new={"status": status, "updated": to_plain_time(service.capacity_updated)},
     )
-    purge_public_cache(f"capacity-{service.pk}")
+    # Hides nothing: the previous copy may be served for a few seconds (decision 0014).
+    purge_public_cache(f"capacity-{service.pk}", hard=False)
 
 
 def to_plain_time(moment) -> str | None:
@@ -671,7 +691,7 @@ def priority_line_add(*, by, country, service) -> None:
         field="priority_line",
         new={"country": country.code, "position": line.position},
     )
-    purge_public_cache(f"priority-{country.code}")
+    purge_public_cache(f"priority-{country.code}", hard=False)
 
 
 @transaction.atomic
@@ -693,4 +713,4 @@ def priority_line_remove(*, by, country, service) -> None:
         old={"country": country.code, "position": line.position},
     )
     line.delete()
-    purge_public_cache(f"priority-{country.code}")
+    purge_public_cache(f"priority-{country.code}", hard=False)

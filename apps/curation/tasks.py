@@ -163,7 +163,8 @@ def send_email(payload: dict) -> None:
 
 
 def purge_cache(payload: dict) -> None:
-    pagecache.purge()
+    # Messages written before soft purges existed purge hard.
+    pagecache.purge(hard=payload.get("hard", True))
 
 
 HANDLERS = {

@@ -2,8 +2,9 @@
 
 A partner's "available" is only worth something while it is recent: after
 ``WAYMARK_CAPACITY_STALE_HOURS`` without an update the public sees "not updated recently"
-instead. Public pages are kept in the page cache (apps/core/pagecache.py), whose scope
-includes the current UTC hour, so no kept page outlives the hour it was built in. Every
+instead. Public pages are kept in the page cache (apps/core/pagecache.py), which notes the
+UTC hour a page was built in and rebuilds it in the next hour (serving the previous copy
+for ``PUBLIC_PAGE_STALE_SECONDS`` at most while one worker does). Every
 answer here is therefore worked out for that whole hour ("the capacity clock"):
 
 - stale: the update is older than the limit at the *end* of the hour, so a page never

@@ -2,17 +2,18 @@
 
 A search costs its SQL (tens of milliseconds at 100 000 services) and the loading and
 rendering of twenty listings with their contact lines and hours (more again). Both are
-the same for every visitor until something is published or a listing opens or closes,
-so both are kept under the page cache's scope (a generation and a schedule epoch,
+the same for every visitor until something is published, so both are kept under the
+page cache's scope (a generation; a schedule epoch too for what "open now" decides,
 apps/core/pagecache.py):
 
 - the ids a search found, under an HMAC of the words and choices (keyed with the
   site's secret): the cache holds no search words (QE-14), and a repeated search costs
   a cache read (the results page itself lives at an opaque address, decision 0011);
 - the filter choices as the visitor left them (a long form, slow to render);
-- each listing's card (name, organisation, summary, contact lines with "open now"), per
-  language. The "Add to list" form, which carries the visitor's own list, is not part of
-  the card and is added for each answer.
+- each listing's card (name, organisation, summary, contact lines), per language, with
+  a placeholder for each line's "open now" that every answer fills
+  (``pagecache.fill_statuses``). The "Add to list" form, which carries the visitor's own
+  list, is not part of the card and is added for each answer.
 """
 
 import json
@@ -54,12 +55,13 @@ def card_scope(request) -> str:
     return lookup("scope")[0]
 
 
-def kept_page(request, name: str) -> tuple[str, str, object]:
-    """A kept search answer: (scope, key, the value or None). Staff, whose pages differ,
-    are served fresh answers, as on the other public pages."""
+def kept_page(request, name: str, *, clock: bool = False) -> tuple[str, str, object]:
+    """A kept search answer: (scope, key, the value or None); ``clock``: it depends on the
+    time of day ("open now"). Staff, whose pages differ, are served fresh answers, as on
+    the other public pages."""
     if not settings.PUBLIC_PAGE_CACHE or settings.SESSION_COOKIE_NAME in request.COOKIES:
         return "", "", None
-    return lookup(name)
+    return lookup(name, clock=clock)
 
 
 def keep_page(key: str, value) -> None:

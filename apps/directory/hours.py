@@ -120,3 +120,60 @@ class OpeningHoursField(forms.Field):
             return self.to_python(data) != sorted(initial or [])
         except forms.ValidationError:
             return True
+
+
+# --- "Open now" for the contact lines of a page kept on the server (issue #20) ----------
+
+# The hours of channels, per process, for the generation they were read in: a page
+# replayed from the cache fills its statuses without a query. Replaced with the
+# generation; bounded so a long-running worker cannot grow without end.
+_known: dict = {"generation": None, "channels": {}}
+KNOWN_CHANNELS = 50_000
+
+
+def _channels(ids: set[int], generation: str | None) -> dict:
+    from .models import Channel
+
+    if generation in (None, "none"):  # no cache: nothing tells us when hours change
+        known = {}
+    else:
+        if _known["generation"] != generation or len(_known["channels"]) > KNOWN_CHANNELS:
+            _known.update(generation=generation, channels={})
+        known = _known["channels"]
+    missing = ids - known.keys()
+    if missing:
+        # Only what the status needs: the service's time zone and holiday region, the
+        # weekly periods and dated exceptions (three queries, whatever the number).
+        loaded = (
+            Channel.objects.filter(pk__in=missing)
+            .select_related("service__holiday_region")
+            .only(
+                "is_24_7",
+                "closed_on_public_holidays",
+                "service__time_zone",
+                "service__holiday_region__code",
+            )
+            .prefetch_related("periods", "exceptions")
+        )
+        for channel in loaded:
+            channel.period_list = list(channel.periods.all())
+            channel.exception_list = list(channel.exceptions.all())
+            known[channel.pk] = channel
+    return {pk: known[pk] for pk in ids if pk in known}
+
+
+def statuses(ids: set[int], moment: dt.datetime, generation: str | None = None) -> dict[int, str]:
+    """Each channel's status at ``moment`` as HTML ("Open now", "Closed now · opens at
+    09:00"; nothing when its hours say nothing), in the active language: what a page
+    kept without it shows in place of ``status_placeholder``."""
+    from django.utils.html import format_html
+
+    from apps.core.templatetags.waymark import channel_status
+
+    found = {}
+    for pk, channel in _channels(ids, generation).items():
+        status = channel_status(channel, moment)
+        if status:
+            css = "is-open" if status["open"] else "is-closed"
+            found[pk] = format_html('<span class="status {}">{}</span>', css, status["text"])
+    return found

@@ -14,7 +14,7 @@ from django.utils import timezone, translation
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_http_methods, require_safe
 
-from apps.core.pagecache import public_page
+from apps.core.pagecache import fill_statuses, public_page
 from apps.core.security import same_origin_required
 from apps.referrals.templatetags.referrals import list_query_for, read_list
 
@@ -181,7 +181,8 @@ def search(request):
 def _found_ids(request, language, words, place, service_filter, filters) -> list[int]:
     """The ids the words find, best first; kept under an HMAC of the search (0009)."""
     choices = {"q": " ".join(words.split()), "region": place.code if place else "", **filters}
-    _scope, key, kept = kept_page(request, entry_name("ids", language, choices))
+    clock = bool(filters.get("open_now"))  # which services are open depends on the time
+    _scope, key, kept = kept_page(request, entry_name("ids", language, choices), clock=clock)
     if kept is not None:
         return kept
     # Publication and area are applied by the search itself; other filters narrow it,
@@ -244,4 +245,4 @@ def _results_page(request, ids, place, filters, *, page) -> HttpResponse:
         "next_page": page + 1 if len(ids) > start + SEARCH_RESULTS else None,
         "searched": True,
     }
-    return render(request, "directory/search.html", context)
+    return fill_statuses(render(request, "directory/search.html", context), scope or None)

@@ -1,6 +1,7 @@
 """Anonymous pages come from a server-side cache; browsers still keep nothing (issue #9)."""
 
 import datetime as dt
+import re
 from zoneinfo import ZoneInfo
 
 import time_machine
@@ -113,3 +114,234 @@ def test_a_cached_page_is_sent_compressed_to_browsers_that_accept_it(client, dem
     assert compressed["Content-Encoding"] == "gzip"
     assert "Accept-Encoding" in compressed["Vary"]
     assert gzip.decompress(compressed.content) == plain
+
+
+# --- Issue #20: no cliff after a publication, "open now" outside the kept page ----------
+
+
+def _renamed(service, name):
+    # As a shell script would, without signals: only the purge under test runs.
+    Service.objects.filter(pk=service.pk).update(name_en=name)
+
+
+def test_after_an_ordinary_publication_the_previous_copy_is_served_while_one_worker_rebuilds(
+    client, demo, monkeypatch
+):
+    from apps.core import pagecache
+
+    service = Service.objects.get(name="Example National Helpline")
+    page = f"/en/s/{service.pk}/"
+    client.get(page)
+    _renamed(service, "Renamed Example Helpline")
+    purge_public_cache("test", hard=False)
+    # Another worker holds the rebuild: this one answers at once with the previous copy.
+    monkeypatch.setattr(pagecache, "_claim_rebuild", lambda key, generation: False)
+    for _ in range(3):
+        stale = client.get(page)
+        assert stale.status_code == 200
+        assert "Renamed" not in stale.content.decode()
+    # This worker gets the rebuild: it still answers with the previous copy, then builds
+    # the page once its answer is sent; every later visitor gets the new one.
+    monkeypatch.undo()
+    assert "Renamed" not in client.get(page).content.decode()
+    assert "Renamed Example Helpline" in client.get(page).content.decode()
+
+
+def test_the_previous_copy_is_served_for_a_bounded_time_only(client, demo, settings):
+    settings.PUBLIC_PAGE_STALE_SECONDS = 5
+    service = Service.objects.get(name="Example National Helpline")
+    page = f"/en/s/{service.pk}/"
+    with time_machine.travel(dt.datetime(2026, 11, 25, 10, 0, 0, tzinfo=dt.UTC), tick=False):
+        client.get(page)
+        _renamed(service, "Renamed Example Helpline")
+        purge_public_cache("test", hard=False)
+    with time_machine.travel(dt.datetime(2026, 11, 25, 10, 0, 6, tzinfo=dt.UTC), tick=False):
+        assert "Renamed Example Helpline" in client.get(page).content.decode()
+
+
+def test_a_hard_purge_never_serves_the_previous_copy(client, demo, monkeypatch):
+    from apps.core import pagecache
+
+    monkeypatch.setattr(pagecache, "_claim_rebuild", lambda key, generation: False)
+    service = Service.objects.get(name="Example National Helpline")
+    page = f"/en/s/{service.pk}/"
+    client.get(page)
+    _renamed(service, "Renamed Example Helpline")
+    purge_public_cache("test")  # hard unless the caller knows nothing was hidden
+    assert "Renamed Example Helpline" in client.get(page).content.decode()
+
+
+def test_a_location_made_confidential_leaves_every_page_at_once(client, demo, monkeypatch):
+    from apps.core import pagecache
+    from apps.directory.models import Location
+
+    office = Location.objects.get(name_en="Example Rights Centre office")
+    service = office.service_at_locations.first().service
+    page = f"/en/s/{service.pk}/"
+    assert "1 place de la Démonstration" in client.get(page).content.decode()
+    # Even with every other worker busy rebuilding, nobody gets the page that showed it.
+    monkeypatch.setattr(pagecache, "_claim_rebuild", lambda key, generation: False)
+    office.visibility = Location.Visibility.HIDDEN
+    office.save()
+    assert "1 place de la Démonstration" not in client.get(page).content.decode()
+
+
+def test_an_archived_service_is_gone_at_once_from_its_region_page(client, demo, monkeypatch):
+    from apps.core import pagecache
+    from apps.directory.models.organizations import PublicationStatus
+
+    service = Service.objects.get(name="Example National Helpline")
+    assert "Example National Helpline" in client.get("/en/r/fr/").content.decode()
+    monkeypatch.setattr(pagecache, "_claim_rebuild", lambda key, generation: False)
+    service.status = PublicationStatus.ARCHIVED
+    service.save()
+    assert "Example National Helpline" not in client.get("/en/r/fr/").content.decode()
+    assert client.get(f"/en/s/{service.pk}/").status_code == 404
+
+
+def test_an_ordinary_edit_through_the_orm_purges_softly(client, demo, monkeypatch):
+    from apps.core import pagecache
+
+    service = Service.objects.get(name="Example National Helpline")
+    page = f"/en/s/{service.pk}/"
+    client.get(page)
+    monkeypatch.setattr(pagecache, "_claim_rebuild", lambda key, generation: False)
+    service.name_en = "Renamed Example Helpline"
+    service.save()
+    assert "Renamed" not in client.get(page).content.decode()  # for a few seconds at most
+
+
+def _line_open_on_wednesdays(service):
+    Channel.objects.filter(service=service).delete()
+    channel = Channel.objects.create(
+        service=service, kind="voice", number="+33199001099", label_en="Test line"
+    )
+    # Open on Wednesdays 09:00-17:00 in the service's time zone; 2026-11-25 is a Wednesday.
+    channel.periods.create(weekday=2, opens="09:00", closes="17:00")
+    return channel
+
+
+def test_the_clock_does_not_empty_the_cache_and_open_now_stays_exact(
+    client, demo, django_assert_num_queries
+):
+    service = Service.objects.get(name="Example National Helpline")
+    _line_open_on_wednesdays(service)
+    zone = ZoneInfo(service.time_zone)
+    page = f"/en/s/{service.pk}/"
+    with time_machine.travel(dt.datetime(2026, 11, 25, 16, 59, 30, tzinfo=zone), tick=False):
+        assert "Open now" in client.get(page).content.decode()
+    # Past the closing time: the same kept page, without a query, now says closed.
+    with (
+        time_machine.travel(dt.datetime(2026, 11, 25, 17, 0, 30, tzinfo=zone), tick=False),
+        django_assert_num_queries(0),
+    ):
+        later = client.get(page).content.decode()
+    assert "Open now" not in later
+    assert "Closed now · opens Thursday" not in later  # it opens on Wednesdays only
+    assert "is-closed" in later
+    # Compressed answers carry the same status.
+    with time_machine.travel(dt.datetime(2026, 12, 2, 9, 30, tzinfo=zone), tick=False):
+        import gzip
+
+        answer = client.get(page, HTTP_ACCEPT_ENCODING="gzip")
+        assert "Open now" in gzip.decompress(answer.content).decode()
+
+
+def test_the_kept_page_holds_no_status_only_its_place(client, demo):
+    from django.core.cache import cache
+
+    service = Service.objects.get(name="Example National Helpline")
+    _line_open_on_wednesdays(service)
+    zone = ZoneInfo(service.time_zone)
+    with time_machine.travel(dt.datetime(2026, 11, 25, 12, 0, tzinfo=zone), tick=False):
+        assert "Open now" in client.get(f"/en/s/{service.pk}/").content.decode()
+    from apps.core.pagecache import page_name
+
+    kept = cache.get(f"public:{page_name('en', f'/en/s/{service.pk}/')}")
+    import zlib
+
+    _generation, _type, compressed, ids = kept
+    assert b"Open now" not in zlib.decompress(compressed)
+    assert b"is-open" not in zlib.decompress(compressed)
+    assert ids == [service.channels.get().pk]
+
+
+def _status_of_test_line(html: str) -> str:
+    line = re.search(
+        r'<li class="channel">(?:(?!</li>).)*Test line(?:(?!</li>).)*</li>', html, re.S
+    )
+    status = re.search(r'<span class="status (is-open|is-closed)">', line.group(0))
+    return status.group(1) if status else ""
+
+
+def test_search_results_fill_open_now_for_each_answer(client, demo):
+    service = Service.objects.get(name="Example National Helpline")
+    _line_open_on_wednesdays(service)
+    zone = ZoneInfo(service.time_zone)
+    origin = {"HTTP_ORIGIN": "http://testserver"}
+    with time_machine.travel(dt.datetime(2026, 11, 25, 16, 59, tzinfo=zone), tick=False):
+        found = client.post("/en/find/", {"q": "helpline"}, follow=True, **origin)
+        assert _status_of_test_line(found.content.decode()) == "is-open"
+        results = found.redirect_chain[-1][0]
+    with time_machine.travel(dt.datetime(2026, 11, 25, 17, 1, tzinfo=zone), tick=False):
+        again = client.get(results).content.decode()
+    assert _status_of_test_line(again) == "is-closed"
+
+
+def test_a_kept_page_is_filled_with_each_status_or_nothing():
+    from apps.core import pagecache
+
+    html = ("<p>é" + "x" * 70_000 + "</p>" + pagecache.STATUS_PLACEHOLDER.format(7)).encode()
+    html += b"<p>between</p>" + pagecache.STATUS_PLACEHOLDER.format(8).encode() + b"<p>end</p>"
+    kept = pagecache._pieces(html, "g", "text/html")
+    assert kept[3] == [7, 8]
+    statuses = {7: b"<span>Open now</span>"}  # 8 says nothing
+    expected = html.replace(pagecache.STATUS_PLACEHOLDER.format(7).encode(), statuses[7])
+    expected = expected.replace(pagecache.STATUS_PLACEHOLDER.format(8).encode(), b"")
+    assert pagecache._assemble(kept, statuses) == expected
+
+
+def _approved(service, values, model=Service, instance=None):
+    from apps.curation.models import StaffProfile
+    from apps.curation.services import proposal_approve, proposal_submit
+    from tests.curation.conftest import make_staff
+
+    editor = make_staff("editor", StaffProfile.Role.PARTNER_EDITOR, service.organization)
+    coordinator = make_staff("coordinator", StaffProfile.Role.COORDINATOR)
+    proposal = proposal_submit(by=editor, model=model, instance=instance or service, values=values)
+    proposal_approve(proposal=proposal, by=coordinator)
+
+
+def test_an_approved_edit_that_hides_nothing_is_published_softly(
+    client, demo, settings, monkeypatch
+):
+    from apps.core import pagecache
+
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+    service = Service.objects.get(name="Example National Helpline")
+    page = f"/en/s/{service.pk}/"
+    client.get(page)
+    _approved(service, {"description_en": "A brand new description of this line."})
+    monkeypatch.setattr(pagecache, "_claim_rebuild", lambda key, generation: False)
+    assert "brand new description" not in client.get(page).content.decode()
+    monkeypatch.undo()
+    client.get(page)  # answered with the previous copy, then built again
+    assert "brand new description" in client.get(page).content.decode()
+
+
+def test_an_approved_number_change_is_never_followed_by_the_old_number(
+    client, demo, settings, monkeypatch
+):
+    from apps.core import pagecache
+
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+    service = Service.objects.get(name="Example National Helpline")
+    channel = service.channels.filter(kind="voice").first()
+    old = channel.number
+    page = f"/en/s/{service.pk}/"
+    assert old in client.get(page).content.decode()
+    monkeypatch.setattr(pagecache, "_claim_rebuild", lambda key, generation: False)
+    _approved(service, {"number": "+33199001234"}, model=Channel, instance=channel)
+    answer = client.get(page).content.decode()
+    assert old not in answer
+    assert "+33199001234" in answer

@@ -9,10 +9,20 @@ Each scenario cycles through many URLs (every interface language, many regions,
 services, API pages, search words and filters), so caches are exercised the way
 visitors would exercise them, misses included. ``/healthz`` answers without touching
 the database: its throughput is the reference for what this machine and gunicorn can do.
+
+A run can be trusted (issue #20):
+- each scenario is warmed right before it runs and starts only when the server has
+  drained the previous one's queued requests (``wait_until_idle``);
+- a scenario with no answers, or with answers other than the ones it expects, fails
+  (``Result.failure``) instead of reporting "0 errors";
+- the CPU time of gunicorn (master and workers) and of the bench database's PostgreSQL
+  backends over the run (``/proc/<pid>/stat``) is divided by the answers: steadier than
+  requests per second on a shared machine.
 """
 
 import gzip
 import json
+import math
 import os
 import re
 import secrets
@@ -38,6 +48,19 @@ class Scenario:
     note: str = ""
     # False: nothing is requested before the run, so nothing is kept in the cache yet.
     warm: bool = True
+    # The status every answer must have (a search answers 303 to its results page).
+    expect: tuple[int, ...] = (200,)
+    # Follow a 303 to its Location (counted as part of the same visitor action).
+    follow: bool = False
+    # Called right before the run, after the warm-up (e.g. a publication's purge).
+    before: object = None
+    # How many different requests there are, when each should be made once only.
+    count: int = 0
+
+    @property
+    def slug(self) -> str:
+        """The name without spaces or commas, for ``--only``: "search-new"."""
+        return re.sub(r"[^a-z0-9+/]+", "-", self.name.lower()).strip("-/")
 
 
 @dataclass
@@ -49,6 +72,16 @@ class Result:
     p95: float = 0.0
     p99: float = 0.0
     errors: dict = field(default_factory=dict)
+    # Answers by HTTP status, as wrk's script counted them.
+    statuses: dict = field(default_factory=dict)
+    # Redirects followed (their pages are answers too, but not new visitor actions).
+    followed: int = 0
+    # CPU seconds of gunicorn and of PostgreSQL over the run (None: not measured).
+    cpu_web: float | None = None
+    cpu_db: float | None = None
+    notes: list = field(default_factory=list)
+    # Why the scenario could not run at all ("" when it ran).
+    aborted: str = ""
 
     @property
     def throughput(self) -> float:
@@ -57,6 +90,36 @@ class Result:
     @property
     def error_count(self) -> int:
         return sum(self.errors.values())
+
+    @property
+    def actions(self) -> int:
+        """Visitor actions: a search and the results page it leads to count once."""
+        return self.requests - self.followed
+
+    def cpu_ms_per_action(self, part: str = "all") -> float | None:
+        if self.cpu_web is None or not self.actions:
+            return None
+        cpu = {"web": self.cpu_web, "db": self.cpu_db, "all": self.cpu_web + self.cpu_db}[part]
+        return 1000 * cpu / self.actions
+
+    @property
+    def failure(self) -> str:
+        """Why this scenario cannot be trusted ("" when it can)."""
+        if self.aborted:
+            return self.aborted
+        if self.requests == 0:
+            return "no answers at all"
+        expected = set(self.scenario.expect) | ({200} if self.scenario.follow else set())
+        unexpected = {
+            int(code): n for code, n in self.statuses.items() if int(code) not in expected
+        }
+        if unexpected:
+            listed = ", ".join(f"{n} × {code}" for code, n in sorted(unexpected.items()))
+            return f"unexpected answers: {listed}"
+        if self.errors:
+            listed = ", ".join(f"{k} {v}" for k, v in self.errors.items())
+            return f"errors: {listed}"
+        return ""
 
 
 class BenchError(Exception):
@@ -192,9 +255,13 @@ def fetch(url: str, *, method="GET", body: str | None = None, origin: str | None
         return error.code, error.headers, error.read()
 
 
-def run_wrk(wrk: str, server: Server, scenario: Scenario, *, seconds: int, clients: int) -> Result:
+def run_wrk(
+    wrk: str, server: Server, scenario: Scenario, *, seconds: int, clients: int, cpu=None
+) -> Result:
+    """One scenario under load; ``cpu`` (a ``CpuMeter``) measures the run's CPU time."""
     with tempfile.NamedTemporaryFile("w", suffix=".lua", delete=False) as script:
         script.write(lua_script(scenario, server.origin()))
+    start = cpu.sample() if cpu else None
     try:
         completed = subprocess.run(  # noqa: S603 - fixed arguments
             [
@@ -214,9 +281,17 @@ def run_wrk(wrk: str, server: Server, scenario: Scenario, *, seconds: int, clien
         )
     finally:
         os.unlink(script.name)
-    match = re.search(r"^BENCH (.*)$", completed.stdout, re.MULTILINE)
+    end = cpu.sample() if cpu else None
+    result = parse_wrk(scenario, completed.stdout)
+    if cpu:
+        result.cpu_web, result.cpu_db = cpu.spent(start, end)
+    return result
+
+
+def parse_wrk(scenario: Scenario, stdout: str) -> Result:
+    match = re.search(r"^BENCH (.*)$", stdout, re.MULTILINE)
     if not match:
-        raise BenchError(f"wrk printed no result for {scenario.name}:\n{completed.stdout}")
+        raise BenchError(f"wrk printed no result for {scenario.name}:\n{stdout}")
     data = json.loads(match.group(1))
     return Result(
         scenario,
@@ -225,8 +300,111 @@ def run_wrk(wrk: str, server: Server, scenario: Scenario, *, seconds: int, clien
         p50=data["p50"] / 1000,
         p95=data["p95"] / 1000,
         p99=data["p99"] / 1000,
-        errors={k: v for k, v in data["errors"].items() if v},
+        # wrk counts a status of 400 or more as an error; the statuses are checked apart.
+        errors={k: v for k, v in data["errors"].items() if v and k != "status"},
+        statuses={int(k): v for k, v in data.get("statuses", {}).items()},
+        followed=data.get("followed", 0),
     )
+
+
+# --- CPU time of the server and of the database -----------------------------------------
+
+CLOCK_TICKS = os.sysconf("SC_CLK_TCK") if hasattr(os, "sysconf") else 100
+
+
+def _stat(pid: int, proc: Path) -> tuple[int, float] | None:
+    """(parent pid, CPU seconds) of a process, from /proc/<pid>/stat; None if gone."""
+    try:
+        text = (proc / str(pid) / "stat").read_text()
+    except OSError:
+        return None
+    # The command name (field 2) may hold spaces and parentheses: split after its end.
+    fields = text[text.rindex(")") + 2 :].split()
+    # Fields 4 (ppid), 14 (utime) and 15 (stime) of proc(5), counted from 1.
+    return int(fields[1]), (int(fields[11]) + int(fields[12])) / CLOCK_TICKS
+
+
+def _cmdline(pid: int, proc: Path) -> str:
+    try:
+        return (proc / str(pid) / "cmdline").read_bytes().replace(b"\0", b" ").decode()
+    except OSError:
+        return ""
+
+
+class CpuMeter:
+    """CPU seconds spent by gunicorn (its master and workers) and by the PostgreSQL
+    backends serving one database, from /proc (Linux). Backends that end during a run
+    take their time with them; gunicorn's workers keep their connections (CONN_MAX_AGE)."""
+
+    def __init__(self, server_pid: int, database: str, proc: Path = Path("/proc")):
+        self.server_pid, self.database, self.proc = server_pid, database, proc
+
+    def sample(self) -> dict[str, dict[int, float]]:
+        web, db = {}, {}
+        for entry in self.proc.iterdir():
+            if not entry.name.isdigit():
+                continue
+            pid = int(entry.name)
+            stat = _stat(pid, self.proc)
+            if stat is None:
+                continue
+            parent, seconds = stat
+            if pid == self.server_pid or parent == self.server_pid:
+                web[pid] = seconds
+            elif _is_backend_of(_cmdline(pid, self.proc), self.database):
+                db[pid] = seconds
+        return {"web": web, "db": db}
+
+    @staticmethod
+    def spent(start: dict, end: dict) -> tuple[float, float]:
+        """(web, db) CPU seconds between two samples; a process born since counts from 0."""
+        return tuple(
+            sum(max(0.0, end[part][pid] - start[part].get(pid, 0.0)) for pid in end[part])
+            for part in ("web", "db")
+        )
+
+    def busy(self) -> float:
+        """CPU seconds of the server and its database so far (for ``wait_until_idle``)."""
+        sample = self.sample()
+        return sum(sample["web"].values()) + sum(sample["db"].values())
+
+
+def _is_backend_of(cmdline: str, database: str) -> bool:
+    # "postgres: [<cluster>:] <user> <database> <host>(<port>) <state>", as PostgreSQL
+    # names its backends (the cluster name when cluster_name is set, as on Debian).
+    words = cmdline.split()
+    if not words or words[0] != "postgres:":
+        return False
+    words = words[1:]
+    if words and words[0].endswith(":"):
+        words = words[1:]
+    return len(words) >= 2 and words[1] == database
+
+
+def wait_until_idle(
+    busy, *, interval: float = 0.25, quiet: float = 0.05, calm: int = 3, timeout: float = 180
+) -> float:
+    """Wait until the server has finished what was queued: ``busy()`` (CPU seconds so far)
+    grows by less than ``quiet`` of ``interval`` for ``calm`` intervals in a row. Returns
+    the seconds waited; raises BenchError after ``timeout``."""
+    started = time.monotonic()
+    last, still = busy(), 0
+    while still < calm:
+        if time.monotonic() - started > timeout:
+            raise BenchError(f"the server was still busy {timeout:.0f} s after a scenario")
+        time.sleep(interval)
+        now = busy()
+        still = still + 1 if now - last < quiet * interval else 0
+        last = now
+    return time.monotonic() - started
+
+
+def percentile(values: list[float], share: float) -> float:
+    """The nearest-rank percentile of a few measured values (0 for none)."""
+    if not values:
+        return 0.0
+    ordered = sorted(values)
+    return ordered[max(0, math.ceil(share * len(ordered)) - 1)]
 
 
 def _lua_string(value: str) -> str:
@@ -238,7 +416,12 @@ def lua_script(scenario: Scenario, origin: str) -> str:
         "{" + ", ".join(map(_lua_string, (method, path, body))) + "}"
         for method, path, body in scenario.requests
     )
-    return LUA.read_text().replace("--REQUESTS--", rows).replace("--ORIGIN--", origin)
+    return (
+        LUA.read_text()
+        .replace("--REQUESTS--", rows)
+        .replace("--ORIGIN--", origin)
+        .replace("--FOLLOW--", "true" if scenario.follow else "false")
+    )
 
 
 def page_weight(server: Server, method: str, path: str, body: str = "") -> dict:
@@ -259,16 +442,28 @@ def page_weight(server: Server, method: str, path: str, body: str = "") -> dict:
     return {"bytes": sum(sizes.values()), "parts": sizes, "images": images, "fonts": fonts}
 
 
-def table(results: list[Result], reference: float) -> str:
+def table(results: list[Result], reference: Result | None) -> str:
+    """The figures of each scenario, with its share of the trivial view's throughput and
+    its CPU per answer against the trivial view's (how many times its work)."""
     lines = [
-        "| scenario | req/s | vs trivial | p50 ms | p95 ms | p99 ms | requests | errors |",
-        "|---|---:|---:|---:|---:|---:|---:|---:|",
+        "| scenario | req/s | vs trivial | p50 ms | p95 ms | p99 ms | answers "
+        "| CPU ms/answer (web + db) | × trivial CPU | result |",
+        "|---|---:|---:|---:|---:|---:|---:|---:|---:|---|",
     ]
+    base_rate = reference.throughput if reference else 0
+    base_cpu = reference.cpu_ms_per_action() if reference else None
     for r in results:
-        share = f"{r.throughput / reference:.0%}" if reference else "-"
-        errors = ", ".join(f"{k} {v}" for k, v in r.errors.items()) or "0"
+        share = f"{r.throughput / base_rate:.0%}" if base_rate else "-"
+        cpu = r.cpu_ms_per_action()
+        cpu_text = (
+            f"{cpu:.2f} ({r.cpu_ms_per_action('web'):.2f} + {r.cpu_ms_per_action('db'):.2f})"
+            if cpu is not None
+            else "-"
+        )
+        times = f"{cpu / base_cpu:.1f}" if cpu is not None and base_cpu else "-"
+        verdict = f"**FAILED: {r.failure}**" if r.failure else "ok"
         lines.append(
-            f"| {r.scenario.name} | {r.throughput:,.0f} | {share} | {r.p50:.1f} | {r.p95:.1f} "
-            f"| {r.p99:.1f} | {r.requests:,} | {errors} |"
+            f"| {r.scenario.name} | {r.throughput:,.1f} | {share} | {r.p50:.1f} | {r.p95:.1f} "
+            f"| {r.p99:.1f} | {r.actions:,} | {cpu_text} | {times} | {verdict} |"
         )
     return "\n".join(lines)

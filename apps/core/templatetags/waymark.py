@@ -87,6 +87,15 @@ def channel_status(channel, moment):
     return {"open": False, "text": mark_safe(text)}  # noqa: S308 - every part escaped
 
 
+@register.simple_tag
+def status_placeholder(channel):
+    """Where the channel's status goes: filled for each answer, never kept in a cached
+    page (apps/core/pagecache.py), so the clock does not empty the cache."""
+    from apps.core.pagecache import STATUS_PLACEHOLDER
+
+    return mark_safe(STATUS_PLACEHOLDER.format(int(channel.pk)))  # noqa: S308 - an integer
+
+
 @register.filter
 def weekday_name(number):
     from apps.directory.models import OpeningPeriod
