@@ -16,11 +16,10 @@ the generation it was built in; every publication replaces the generation (``pur
   filled for every answer from the hours of the channels on it
   (``apps.directory.hours.statuses``, worked out once per process and schedule epoch),
   so the clock no longer empties the cache;
-- a kept page also notes the UTC hour it was built in: the space a shelter has ("updated N
-  hours ago", "not updated recently") is worked out for that whole hour
-  (apps/directory/capacity.py). In a new hour a page is rebuilt the same soft way, by one
-  worker, the others serving the previous hour's copy for ``PUBLIC_PAGE_STALE_SECONDS``
-  at most;
+- nor is a shelter's space ("Full · updated 3 hours ago", "not updated recently": it
+  ages with the clock): a placeholder per service, filled for every answer
+  (``apps.directory.capacity.rendered``, worked out once per process, generation, UTC
+  hour and language);
 - only what the clock itself decides is keyed by the *schedule epoch* as well (the last
   moment any listing could have opened or closed): a list filtered by "open now".
 
@@ -54,7 +53,9 @@ TIMEOUT = 30 * 60  # seconds; a new generation makes an entry unreachable sooner
 # Seconds a worker may take to build a page again before another one tries.
 REBUILD_LOCK_SECONDS = 10
 # Query parameters whose answer depends on the clock (kept per schedule epoch).
-CLOCK_PARAMETERS = ("open_now",)
+# Lists the clock decides: "open now", and "has space now" (a partner's word goes stale
+# with the hours, apps/directory/capacity.py).
+CLOCK_PARAMETERS = ("open_now", "space_now")
 BOUNDARIES_KEY = "public-pages:boundaries"
 # The opening and closing times change only with a publication (a new generation), so
 # each process keeps the latest list it read, saving a cache round trip per request.
@@ -171,12 +172,10 @@ def schedule_epoch(now: dt.datetime, generation: str) -> str:
 def _scope(generation: str, clock: bool = False) -> str:
     if not clock:
         return generation
-    return f"{generation}:{schedule_epoch(timezone.now(), generation)}"
-
-
-def _hour(now: float | None = None) -> int:
-    """The UTC hour (as hours since the epoch) a kept page was built in (the capacity clock)."""
-    return int((time.time() if now is None else now) // 3600)
+    now = timezone.now()
+    # The UTC hour too, for "has space now" (the capacity clock).
+    hour = now.astimezone(dt.UTC).strftime("%Y%m%d%H")
+    return f"{generation}:{schedule_epoch(now, generation)}:{hour}"
 
 
 def scoped(scope: str, name: str) -> str:
@@ -234,18 +233,9 @@ def public_page(view):
         if generation is None:
             generation, servable = _split(_state())
         kept = found.get(key)
-        now = time.time()
-        this_hour = kept is not None and kept[4] == _hour(now)
-        if kept is not None and kept[0] == generation and this_hour:
+        if kept is not None and kept[0] == generation:
             return _replay(request, kept, generation)
-        if kept is not None and (
-            now < servable.get(kept[0], 0)
-            # Built last hour, in this generation: refreshed like a soft purge.
-            or (
-                kept[0] == generation
-                and now < _hour(now) * 3600 + settings.PUBLIC_PAGE_STALE_SECONDS
-            )
-        ):
+        if kept is not None and time.time() < servable.get(kept[0], 0):
             # Published since: one worker builds the page again after answering; until
             # then, everyone gets the previous copy (for a bounded time).
             response = _replay(request, kept, generation)
@@ -296,15 +286,44 @@ def _pieces(content: bytes, generation: str, content_type: str) -> tuple:
     """What is kept of a page: its HTML with placeholders (compressed for the cache's
     sake) and the ids of the channels whose statuses go there."""
     ids = [int(pk) for pk in _PLACEHOLDER.findall(content)]
-    return (generation, content_type, zlib.compress(content, 6), ids, _hour())
+    return (generation, content_type, zlib.compress(content, 6), ids)
 
 
-def _assemble(kept: tuple, statuses: dict[int, bytes]) -> bytes:
+def _assemble(kept: tuple, statuses: dict[int, bytes], generation: str | None = None) -> bytes:
     """The kept page with each placeholder replaced by its status (or nothing)."""
-    html = zlib.decompress(kept[2])
+    html = _fill_spaces(zlib.decompress(kept[2]), generation)
     if not kept[3]:
         return html
     return _PLACEHOLDER.sub(lambda m: statuses.get(int(m.group(1)), b""), html)
+
+
+# --- A shelter's space (issue 21), filled in for each answer -------------------------------
+
+# Written by the ``capacity`` tag where a service's space goes.
+SPACE_PLACEHOLDER = "<!--waymark-space:{}-->"
+_SPACE = re.compile(rb"<!--waymark-space:(\d+)-->")
+_space_memo: dict = {}
+
+
+def _fill_spaces(html: bytes, generation: str | None) -> bytes:
+    ids = {int(pk) for pk in _SPACE.findall(html)}
+    if not ids:
+        return html
+    from django.utils import translation
+
+    from apps.directory.capacity import rendered
+
+    # What a service's space says changes with a partner's update (a new generation) or
+    # with the hour (apps/directory/capacity.py): each worker works it out once per both.
+    scope = (generation, int(time.time() // 3600), translation.get_language())
+    if generation in (None, "none") or _space_memo.get("scope") != scope:
+        _space_memo.clear()
+        _space_memo.update(scope=scope, found={})
+    found = _space_memo["found"]
+    missing = ids - found.keys()
+    if missing:
+        found.update((pk, text.encode()) for pk, text in rendered(missing).items())
+    return _SPACE.sub(lambda m: found.get(int(m.group(1)), b""), html)
 
 
 def _statuses(ids, generation: str | None) -> dict[int, bytes]:
@@ -339,7 +358,8 @@ def fill_statuses(response, generation: str | None = None):
     answer built with placeholders (``generation`` lets the hours be kept per process)."""
     if getattr(response, "streaming", True) or "text/html" not in response.get("Content-Type", ""):
         return response
-    content = response.content
+    content = _fill_spaces(response.content, generation)
+    response.content = content
     ids = [int(pk) for pk in _PLACEHOLDER.findall(content)]
     if ids:
         found = _statuses(ids, generation)
@@ -350,6 +370,7 @@ def fill_statuses(response, generation: str | None = None):
 def _replay(request, kept: tuple, generation: str) -> HttpResponse:
     """The kept page, its statuses filled in (GZipMiddleware compresses it: a page split
     around its statuses and compressed in pieces came out three times larger)."""
-    response = HttpResponse(_assemble(kept, _statuses(kept[3], generation)), content_type=kept[1])
+    statuses = _statuses(kept[3], generation)
+    response = HttpResponse(_assemble(kept, statuses, generation), content_type=kept[1])
     patch_vary_headers(response, ("Accept-Encoding",))
     return response

@@ -74,3 +74,22 @@ def version_of(service) -> str:
     """What a staff form carries to show which status it was shown (the stale-form check)."""
     updated = service.capacity_updated
     return f"{service.capacity_status}@{updated.isoformat() if updated else ''}"
+
+
+def rendered(ids) -> dict[int, str]:
+    """What the public is told of these services' space, as HTML in the active language
+    (``_capacity.html``), for the page cache's placeholders; services that say nothing
+    are left out."""
+    from django.template.loader import render_to_string
+
+    from .models import Service
+
+    services = Service.objects.filter(pk__in=ids).only("pk", "capacity_status", "capacity_updated")
+    now = timezone.now()
+    found = {}
+    for service in services:
+        if service.capacity_status:
+            found[service.pk] = render_to_string(
+                "directory/_capacity.html", {"shown": shown(service, now)}
+            ).strip()
+    return found

@@ -209,7 +209,8 @@ def test_demo_covers_every_service_type_and_a_confidential_shelter(demo):
         ("/en/", 2),
         # +1 each for the forms-of-exploitation filter, +1 for "Report something online"
         ("/en/r/fr/", 26),
-        ("/en/r/fr-ara-lyon/?free=on&open_now=on", 28),
+        # +1: the shelter's space, filled for each answer (issue 21)
+        ("/en/r/fr-ara-lyon/?free=on&open_now=on", 30),
         ("/en/s/{helpline}/", 14),
     ],
 )

@@ -206,10 +206,13 @@ def time_range(opens, closes):
     )
 
 
-@register.inclusion_tag("directory/_capacity.html")
+@register.simple_tag
 def capacity(service):
-    """ "Full · updated 3 hours ago", or "Space: not updated recently" (issue 21); nothing
-    for a service that does not say how much space it has."""
-    from apps.directory.capacity import shown
+    """Where "Full · updated 3 hours ago" or "Space: not updated recently" goes (issue 21):
+    filled for each answer, never kept in a cached page, as it ages with the clock
+    (apps/core/pagecache.py); nothing for a service that does not say how much space it has."""
+    from apps.core.pagecache import SPACE_PLACEHOLDER
 
-    return {"shown": shown(service)}
+    if not service.capacity_status:
+        return ""
+    return mark_safe(SPACE_PLACEHOLDER.format(int(service.pk)))  # noqa: S308 - an integer
