@@ -166,3 +166,12 @@ def check_csrf_middleware(app_configs=None, **kwargs):
             id="waymark.E001",
         )
     ]
+
+
+def body_too_large(request, limit: int) -> bool:
+    """An anonymous form's body is refused, unread, above ``limit`` bytes (or with a
+    length that is not a number)."""
+    try:
+        return int(request.META.get("CONTENT_LENGTH") or 0) > limit
+    except ValueError:
+        return True

@@ -12,7 +12,7 @@ from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_http_methods, require_safe
 
 from apps.core.ratelimit import RateLimiter, RateLimitUnavailable
-from apps.core.security import same_origin_required
+from apps.core.security import body_too_large, same_origin_required
 
 from .application_forms import ApplicationForm, ServiceFormSet, forget_refused_values
 from .applications import application_submit
@@ -42,13 +42,6 @@ def _try_later(request, status, retry_after):
     return response
 
 
-def _body_too_large(request) -> bool:
-    try:
-        return int(request.META.get("CONTENT_LENGTH") or 0) > MAX_BODY_BYTES
-    except ValueError:
-        return True
-
-
 @csrf_exempt  # Visitors have no CSRF cookie (QE-12); the same-origin check replaces it.
 @same_origin_required
 @require_http_methods(["GET", "POST"])
@@ -62,7 +55,7 @@ def apply(request):
         return _try_later(request, 503, retry_after=300)
     if not decision.allowed:
         return _try_later(request, 429, retry_after=decision.retry_after)
-    if _body_too_large(request):
+    if body_too_large(request, MAX_BODY_BYTES):
         # Not read: a fresh, empty form and a message that it was too long.
         return _form_page(
             request, ApplicationForm(), ServiceFormSet(prefix=SERVICES_PREFIX), 413, True

@@ -10,7 +10,7 @@ from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_http_methods, require_safe
 
 from apps.core.ratelimit import RateLimiter, RateLimitUnavailable
-from apps.core.security import same_origin_required
+from apps.core.security import body_too_large, same_origin_required
 from apps.core.views import bad_request
 from apps.directory.views import published_service_or_404
 
@@ -47,13 +47,6 @@ def _sent(service):
     return response
 
 
-def _body_too_large(request) -> bool:
-    try:
-        return int(request.META.get("CONTENT_LENGTH") or 0) > MAX_BODY_BYTES
-    except ValueError:
-        return True
-
-
 @csrf_exempt  # Visitors have no CSRF cookie (QE-12); the same-origin check replaces it.
 @same_origin_required
 @require_http_methods(["GET", "POST"])
@@ -68,7 +61,7 @@ def report_problem(request, pk):
         return _try_later(request, service, 503, retry_after=300)
     if not decision.allowed:
         return _try_later(request, service, 429, retry_after=decision.retry_after)
-    if _body_too_large(request):
+    if body_too_large(request, MAX_BODY_BYTES):
         return bad_request(request)
     form = ProblemReportForm(request.POST)
     if form.is_spam():
