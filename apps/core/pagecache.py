@@ -7,8 +7,9 @@ the generation it was built in; every publication replaces the generation (``pur
 
 - an ordinary publication purges *softly* (decision 0014): for ``PUBLIC_PAGE_STALE_SECONDS``
   a page kept in the previous generation is still served while one worker, holding a
-  short lock (``cache.add``), builds it again after answering; the others keep serving
-  the previous copy, so a publication no longer makes every worker build the same page;
+  short lock (``cache.add``), builds it again and answers with the new page; the others
+  keep serving the previous copy meanwhile, so a publication no longer makes every worker
+  build the same page, and the first visitor after it sees the change;
 - a publication that hides or removes something (a service archived or unpublished, a
   location made confidential, a row deleted) purges *hard*: no page of an earlier
   generation is served again, and the next visitor waits for a fresh one (SR-5);
@@ -235,15 +236,16 @@ def public_page(view):
         kept = found.get(key)
         if kept is not None and kept[0] == generation:
             return _replay(request, kept, generation)
-        if kept is not None and time.time() < servable.get(kept[0], 0):
-            # Published since: one worker builds the page again after answering; until
-            # then, everyone gets the previous copy (for a bounded time).
-            response = _replay(request, kept, generation)
-            if _claim_rebuild(key, generation):
-                response._resource_closers.append(
-                    lambda: _rebuild(view, request, args, kwargs, key, generation)
-                )
-            return response
+        if (
+            kept is not None
+            and time.time() < servable.get(kept[0], 0)
+            and not _claim_rebuild(key, generation)
+        ):
+            # Published since, and another worker is building the page again: until it
+            # is kept, everyone else gets the previous copy (for a bounded time). The one
+            # that builds it answers with the new page, so the first visitor after an
+            # approval — often the person who asked for it — sees the change.
+            return _replay(request, kept, generation)
         return fill_statuses(_build(view, request, args, kwargs, key, generation), generation)
 
     return wrapper
@@ -253,15 +255,6 @@ def _claim_rebuild(key: str, generation: str) -> bool:
     """True for the one worker that builds this page again (a lock that expires, in case
     that worker dies); False while another one does."""
     return cache.add(f"{key}:rebuilding:{generation}", 1, REBUILD_LOCK_SECONDS)
-
-
-def _rebuild(view, request, args, kwargs, key, generation) -> None:
-    """After the answer was sent: a failure leaves the previous copy (for its bounded
-    time) and the lock (a few seconds), and is logged, never raised into the server."""
-    try:
-        _build(view, request, args, kwargs, key, generation)
-    except Exception:
-        logger.exception("rebuilding a kept page failed")
 
 
 def _build(view, request, args, kwargs, key, generation):
