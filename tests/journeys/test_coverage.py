@@ -39,10 +39,11 @@ def test_a_coordinator_finds_the_gaps_and_downloads_them(browser, site, old_brow
         sign_in(page, site, "coordinator")
         click_through(page, page.get_by_role("link", name="Coverage and gaps"))
         assert page.get_by_role("heading", name="Coverage and gaps").is_visible()
-        # The map and its text equivalent: France counts three published services.
-        assert page.get_by_role("img", name="France — published services: 3").is_visible()
+        # The map and its text equivalent: France counts four published services (three, and
+        # its online-reporting service, issue 21).
+        assert page.get_by_role("img", name="France — published services: 4").is_visible()
         counts = page.locator("#coverage-counts")
-        assert counts.get_by_role("row", name="France FR 3", exact=True).is_visible()
+        assert counts.get_by_role("row", name="France FR 4", exact=True).is_visible()
         before = gap_rows(page)
         if not old_browser:
             assert not axe_violations(page), axe_violations(page)
