@@ -31,7 +31,6 @@ sets it on every answer, cached or not. When the cache is down, pages are simply
 import bisect
 import datetime as dt
 import hashlib
-import logging
 import re
 import time
 import uuid
@@ -45,7 +44,6 @@ from django.http import HttpResponse
 from django.utils import timezone
 from django.utils.cache import patch_vary_headers
 
-logger = logging.getLogger(__name__)
 # Holds the generation, and after soft purges "<generation>~<earlier>~<until>~…": pages of
 # an earlier generation may be served until its time (Unix seconds).
 GENERATION_KEY = "public-pages:generation"
